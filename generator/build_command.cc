@@ -1,0 +1,78 @@
+// `signpost build` and `signpost check`: the pipeline in a straight line.
+#include <chrono>
+#include <cstdio>
+
+#include "commands.h"
+#include "loader.h"
+#include "render.h"
+#include "search_index.h"
+#include "site_writer.h"
+#include "validate.h"
+
+namespace signpost {
+
+namespace {
+
+// load → validate, shared by build and check.
+bool LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
+                     Diagnostics* diags) {
+  LoadCatalogue(content_dir, catalogue, sources, diags);
+  Validate(*catalogue, Date::Today(), diags);
+  diags->Sort();
+  return !diags->HasErrors();
+}
+
+}  // namespace
+
+int RunCheck(const CheckOptions& options) {
+  Catalogue catalogue;
+  SourceMap sources;
+  Diagnostics diags;
+  bool ok = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags);
+  auto format = options.format == "github" ? DiagnosticFormat::kGithub : DiagnosticFormat::kText;
+  PrintDiagnostics(diags, sources, format, stderr);
+  if (!ok) return kExitContentError;
+  if (format == DiagnosticFormat::kText) {
+    std::fprintf(stderr, "checked %zu services: no errors\n", catalogue.services.size());
+  }
+  return kExitOk;
+}
+
+int RunBuild(const BuildOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  Catalogue catalogue;
+  SourceMap sources;
+  Diagnostics diags;
+  if (!LoadAndValidate(options.content_dir, &catalogue, &sources, &diags)) {
+    PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
+    std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
+    return kExitContentError;
+  }
+
+  // Output failures (templates, disk) are exit 3: the content itself was fine.
+  Diagnostics output_diags;
+  SiteWriter writer(options.out_dir);
+  bool ok = writer.Begin(&output_diags) &&
+            RenderSite(catalogue, options.templates_dir, &writer, &output_diags) &&
+            WriteSearchIndex(catalogue, &writer, &output_diags) && writer.Commit(&output_diags);
+  diags.Append(output_diags);
+  diags.Sort();
+  PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
+  if (!ok || output_diags.HasErrors()) {
+    std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
+    return kExitFailure;
+  }
+  if (!options.quiet) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    size_t published = 0;
+    for (const Service& s : catalogue.services) published += s.IsPublished();
+    std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n",
+                 published, writer.files_written(), writer.bytes_written() / 1e6,
+                 options.out_dir.c_str(), static_cast<long long>(ms));
+  }
+  return kExitOk;
+}
+
+}  // namespace signpost

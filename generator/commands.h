@@ -1,0 +1,66 @@
+// The sub-commands of the `signpost` executable. main.cc only parses the
+// command line into these option structs and calls one Run* function, which
+// returns the process exit code.
+#ifndef SIGNPOST_COMMANDS_H_
+#define SIGNPOST_COMMANDS_H_
+
+#include <string>
+
+namespace signpost {
+
+/// Exit codes (DESIGN.md "CLI contract").
+constexpr int kExitOk = 0;
+constexpr int kExitContentError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitFailure = 3;
+
+struct BuildOptions {
+  std::string content_dir = "content";
+  std::string templates_dir = "templates";
+  std::string out_dir = "site";
+  bool quiet = false;
+};
+
+struct CheckOptions {
+  std::string content_dir = "content";
+  std::string format = "text";  ///< "text" | "github"
+};
+
+struct SearchOptions {
+  std::string query;
+  std::string index = "site/data/directory.sqlite3";
+  std::string category;
+  std::string area;
+  std::string tier;
+  bool self_referral = false;
+  int limit = 10;
+  bool json = false;
+};
+
+struct ServeOptions {
+  std::string content_dir = "content";
+  std::string templates_dir = "templates";
+  std::string out_dir = "site";
+  std::string host = "127.0.0.1";
+  int port = 8000;
+};
+
+struct NewOptions {
+  std::string slug;
+  std::string content_dir = "content";
+};
+
+/// load → validate → render → index → write; prints diagnostics to stderr.
+int RunBuild(const BuildOptions& options);
+/// load → validate; writes nothing.
+int RunCheck(const CheckOptions& options);
+/// Queries the built FTS5 database and prints results to stdout.
+int RunSearch(const SearchOptions& options);
+/// Builds, serves the output folder on loopback and rebuilds on change.
+int RunServe(const ServeOptions& options);
+/// Writes content/services/<slug>.md from the commented skeleton.
+int RunNew(const NewOptions& options);
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_COMMANDS_H_

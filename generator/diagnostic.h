@@ -1,0 +1,92 @@
+// Diagnostics as values: every expected failure (bad content, a missing
+// template, an unwritable output folder) becomes a Diagnostic collected in a
+// list, never an exception that crosses a stage boundary.
+#ifndef SIGNPOST_DIAGNOSTIC_H_
+#define SIGNPOST_DIAGNOSTIC_H_
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signpost {
+
+enum class Severity { kError, kWarning };
+
+/// One problem at a place in a file. line/column are 1-based, the column in
+/// code points; line 0 means "the whole file" (no source line is echoed).
+struct Diagnostic {
+  std::string path;
+  int line = 0;
+  int column = 0;
+  Severity severity = Severity::kError;
+  std::string message;  ///< What is wrong, in plain words.
+  std::string hint;     ///< How to fix it; may be empty.
+};
+
+/// The text of every file diagnostics may point into, so a formatter can echo
+/// the offending line. Files are stored as read (possibly invalid UTF-8).
+class SourceMap {
+ public:
+  /// Remembers `text` as the contents of `path` (replacing any earlier text).
+  void Add(const std::string& path, std::string text);
+  /// Sets *out to the 1-based `line` of `path` without its line ending;
+  /// false when the file or line is unknown.
+  bool GetLine(const std::string& path, int line, std::string* out) const;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+/// An ordered collection of diagnostics.
+class Diagnostics {
+ public:
+  /// Records an error.
+  void Error(std::string path, int line, int column, std::string message, std::string hint = "");
+  /// Records a warning (never fails a build).
+  void Warning(std::string path, int line, int column, std::string message,
+               std::string hint = "");
+  /// Records `d` as is.
+  void Add(Diagnostic d);
+  /// Appends every diagnostic of `other`.
+  void Append(const Diagnostics& other);
+  /// True when at least one error (not warning) was recorded.
+  bool HasErrors() const;
+  /// Number of errors and warnings.
+  int ErrorCount() const;
+  int WarningCount() const;
+  /// Sorts by path, line, column, then message, and drops exact duplicates, so
+  /// output is deterministic whatever order the checks ran in.
+  void Sort();
+  const std::vector<Diagnostic>& items() const { return items_; }
+  bool empty() const { return items_.empty(); }
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+/// Renders `d` as `path:line:col: error: message`, then the source line
+/// (sanitised to valid UTF-8, tabs expanded, shortened around the column if
+/// long) and a caret under the column, then `  hint: ...` when there is one.
+std::string FormatText(const Diagnostic& d, const SourceMap& sources, bool color = false);
+
+/// Renders `d` as a GitHub Actions workflow annotation
+/// (`::error file=path,line=L,col=C::message`), escaping as the runner expects.
+std::string FormatGithub(const Diagnostic& d);
+
+enum class DiagnosticFormat { kText, kGithub };
+
+/// Prints every diagnostic of `diags` to `out` in `format`, then (text only)
+/// a summary line such as "2 errors, 1 warning in 3 files". Colour is used
+/// when `out` is a terminal and NO_COLOR is unset.
+void PrintDiagnostics(const Diagnostics& diags, const SourceMap& sources, DiagnosticFormat format,
+                      std::FILE* out);
+
+/// Makes `bytes` safe to print: invalid UTF-8 sequences become U+FFFD and
+/// control characters (other than tab) become U+FFFD too.
+std::string SanitizeForDisplay(std::string_view bytes);
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_DIAGNOSTIC_H_

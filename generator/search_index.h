@@ -1,0 +1,18 @@
+// Stage 4, index: writes the SQLite FTS5 database (data/directory.sqlite3)
+// and the static, sharded browser index exported from it.
+#ifndef SIGNPOST_SEARCH_INDEX_H_
+#define SIGNPOST_SEARCH_INDEX_H_
+
+#include "catalogue.h"
+#include "diagnostic.h"
+#include "site_writer.h"
+
+namespace signpost {
+
+/// Writes the search database and the browser index into `writer`.
+/// Returns false (with a diagnostic) on any failure.
+bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags);
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_SEARCH_INDEX_H_

@@ -1,0 +1,76 @@
+#include "diagnostic.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace signpost {
+
+BOOST_AUTO_TEST_SUITE(diagnostic_test)
+
+BOOST_AUTO_TEST_CASE(text_format_has_position_source_line_caret_and_hint) {
+  SourceMap sources;
+  sources.Add("content/services/a.md", "+++\nname = 42\n+++\n");
+  Diagnostic d{"content/services/a.md", 2, 8, Severity::kError, "`name` must be text",
+               "put the name in quotes"};
+  BOOST_TEST(FormatText(d, sources) ==
+             "content/services/a.md:2:8: error: `name` must be text\n"
+             "    name = 42\n"
+             "           ^\n"
+             "  hint: put the name in quotes\n");
+}
+
+BOOST_AUTO_TEST_CASE(crlf_line_endings_are_not_echoed) {
+  SourceMap sources;
+  sources.Add("a.md", "+++\r\nname = 1\r\n");
+  Diagnostic d{"a.md", 2, 1, Severity::kWarning, "w", ""};
+  BOOST_TEST(FormatText(d, sources) == "a.md:2:1: warning: w\n    name = 1\n    ^\n");
+}
+
+BOOST_AUTO_TEST_CASE(long_lines_are_shortened_around_the_column) {
+  SourceMap sources;
+  std::string line(5000, 'x');
+  line[2500] = 'Y';
+  sources.Add("a.md", line);
+  Diagnostic d{"a.md", 1, 2501, Severity::kError, "m", ""};
+  std::string text = FormatText(d, sources);
+  BOOST_TEST(text.size() < 400u);
+  auto echo_start = text.find("    ...");
+  BOOST_TEST_REQUIRE(echo_start != std::string::npos);
+  auto y = text.find('Y');
+  auto caret_line = text.find('\n', y) + 1;
+  auto caret = text.find('^', caret_line);
+  // The caret sits under the Y.
+  BOOST_TEST(caret - caret_line == y - echo_start);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_and_control_bytes_are_replaced) {
+  BOOST_TEST(SanitizeForDisplay(std::string("a\xff" "b\x01" "c", 5)) ==
+             "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  BOOST_TEST(SanitizeForDisplay("caf\xC3\xA9") == "caf\xC3\xA9");
+  // Overlong encoding of '/' is invalid.
+  BOOST_TEST(SanitizeForDisplay("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+BOOST_AUTO_TEST_CASE(github_format_escapes_properties_and_data) {
+  Diagnostic d{"content/services/a,b.md", 3, 4, Severity::kError, "50% wrong", "fix: it"};
+  BOOST_TEST(FormatGithub(d) ==
+             "::error file=content/services/a%2Cb.md,line=3,col=4::50%25 wrong (fix: it)\n");
+}
+
+BOOST_AUTO_TEST_CASE(sort_orders_by_file_then_line_and_drops_duplicates) {
+  Diagnostics diags;
+  diags.Error("b.md", 1, 1, "x");
+  diags.Error("a.md", 9, 1, "y");
+  diags.Warning("a.md", 2, 1, "z");
+  diags.Error("a.md", 9, 1, "y");
+  diags.Sort();
+  BOOST_TEST_REQUIRE(diags.items().size() == 3u);
+  BOOST_TEST(diags.items()[0].line == 2);
+  BOOST_TEST(diags.items()[1].line == 9);
+  BOOST_TEST(diags.items()[2].path == "b.md");
+  BOOST_TEST(diags.ErrorCount() == 2);
+  BOOST_TEST(diags.WarningCount() == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace signpost
