@@ -5,6 +5,7 @@
 // the mistake.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "commands.h"
@@ -21,9 +22,30 @@ extern "C" void OnStopSignal(int) { g_stop = 1; }
 // Poll twice a second: fast enough to feel live, cheap on a 10,000-entry folder.
 constexpr std::chrono::milliseconds kPollInterval(500);
 
+// True when `inner` is `outer` or below it (after resolving what exists).
+bool IsWithin(const std::string& inner, const std::string& outer) {
+  std::error_code ec;
+  std::string a = std::filesystem::weakly_canonical(inner, ec).string();
+  if (ec) return false;
+  std::string b = std::filesystem::weakly_canonical(outer, ec).string();
+  if (ec) return false;
+  return a == b || (a.size() > b.size() && a.compare(0, b.size(), b) == 0 && a[b.size()] == '/');
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
+  // Output inside a watched folder would trigger a rebuild after every rebuild.
+  for (const std::string* watched : {&options.content_dir, &options.templates_dir}) {
+    if (IsWithin(options.out_dir, *watched)) {
+      std::fprintf(stderr,
+                   "error: the output folder %s is inside %s, which is watched for changes\n"
+                   "  hint: choose an --out folder outside the content and templates folders\n",
+                   options.out_dir.c_str(), watched->c_str());
+      return kExitUsage;
+    }
+  }
+
   BuildOptions build;
   build.content_dir = options.content_dir;
   build.templates_dir = options.templates_dir;
