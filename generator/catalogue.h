@@ -56,6 +56,10 @@ struct SiteConfig {
   int warn_after_days = 365;
   int error_after_days = 545;
   std::vector<CrisisContact> crisis_contacts;
+  /// Where each key was written ("title", "review.warn_after_days",
+  /// "crisis_contacts[1].phone"); filled by the loader for diagnostics.
+  std::map<std::string, SourcePos> positions;
+  bool loaded = false;  ///< False when site.toml was missing or unusable.
 };
 
 /// A step of the pathway (staying well ... crisis), in order.
@@ -88,6 +92,9 @@ struct Taxonomy {
   std::vector<Tier> tiers;
   std::vector<Category> categories;
   std::vector<Area> areas;
+  /// Where each key was written ("tiers[0].slug", "areas[2].postcodes[1]").
+  std::map<std::string, SourcePos> positions;
+  bool loaded = false;  ///< False when taxonomy.toml was missing or unusable.
 
   const Tier* FindTier(const std::string& slug) const;
   const Category* FindCategory(const std::string& slug) const;
