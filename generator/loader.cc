@@ -636,6 +636,18 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   return true;
 }
 
+bool LoadTaxonomyFile(const std::string& path, Taxonomy* taxonomy, SourceMap* sources,
+                      Diagnostics* diags) {
+  taxonomy->path = path;
+  Diagnostics local;
+  ReadResult result =
+      LoadTomlFile(path, sources, &local, &taxonomy->positions,
+                   [&](const toml::table& t, Reader* r) { ReadTaxonomy(t, r, taxonomy); });
+  diags->Append(local);
+  taxonomy->loaded = result == ReadResult::kOk;
+  return taxonomy->loaded && !local.HasErrors();
+}
+
 bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
                    Diagnostics* diags) {
   catalogue->content_dir = content_dir;

@@ -24,6 +24,11 @@ constexpr size_t kMaxEntryBytes = 1 << 20;
 bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
                    Diagnostics* diags);
 
+/// Loads just taxonomy.toml at `path` (for `signpost new`, which lists the
+/// valid slugs in the skeleton's comments). False when it is unusable.
+bool LoadTaxonomyFile(const std::string& path, Taxonomy* taxonomy, SourceMap* sources,
+                      Diagnostics* diags);
+
 /// Parses one entry's bytes (`path` is used in diagnostics, `slug` is the
 /// file name without ".md"). Returns false when the entry is unusable (no
 /// front matter, TOML syntax error); *service still holds what was read.
