@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <thread>
 #include <toml++/toml.h>
 
@@ -111,6 +112,9 @@ class Reader {
       std::string shown = SanitizeKey(key);
       std::string suggestion = Suggest(key, known);
       if (!suggestion.empty()) {
+        // The misspelt key stands for `suggestion`: do not also call that
+        // one missing.
+        suggested_.insert(s.key_prefix + suggestion);
         Error(p, "unknown field `" + shown + "`" + s.in + "; did you mean `" + suggestion + "`?",
               "rename it to `" + suggestion + "`");
       } else {
@@ -125,7 +129,7 @@ class Reader {
   // `example` is non-empty: it shows a line to add).
   const toml::node* Get(const Scope& s, const char* key, const std::string& example) {
     const toml::node* n = s.table->get(key);
-    if (!n && !example.empty()) {
+    if (!n && !example.empty() && !suggested_.count(s.key_prefix + key)) {
       Error(s.where, "missing required field `" + std::string(key) + "`" + s.in,
             "add a line such as: " + example);
     }
@@ -289,6 +293,7 @@ class Reader {
   int first_line_;
   Diagnostics* diags_;
   std::map<std::string, SourcePos>* positions_;
+  std::set<std::string> suggested_;  ///< Keys an unknown key was taken for.
 };
 
 // Parses TOML text, reporting a syntax error as a diagnostic. `first_line`
@@ -303,9 +308,18 @@ bool ParseToml(const std::string& path, std::string_view toml_text, int first_li
     int line = b.line == 0 ? first_line : static_cast<int>(b.line) + first_line - 1;
     int column = b.column == 0 ? 1 : static_cast<int>(b.column);
     std::string description(e.description());
-    diags->Error(path, line, column, "TOML syntax error: " + description,
-                 "check this line: text needs double quotes around it, lists need square "
-                 "brackets, and each field is written as name = value");
+    std::string hint =
+        "check this line: text needs double quotes around it, lists need square brackets, and "
+        "each field is written as name = value";
+    if (description.find("control characters") != std::string::npos) {
+      hint = "a text value is probably missing its closing double quote";
+    } else if (description.find("could not determine value type") != std::string::npos) {
+      hint = "text values need double quotes around them, for example: tier = \"primary-care\"";
+    } else if (description.find("redefinition") != std::string::npos ||
+               description.find("already") != std::string::npos) {
+      hint = "each field can be written only once; remove one of them";
+    }
+    diags->Error(path, line, column, "TOML syntax error: " + description, hint);
     return false;
   } catch (const std::exception& e) {
     diags->Error(path, first_line, 1, std::string("could not read the TOML: ") + e.what());
