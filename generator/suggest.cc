@@ -65,6 +65,12 @@ std::string Suggest(std::string_view word, const std::vector<std::string>& candi
       best_word = c;
     }
   }
+  if (best_word.empty() && lower.size() >= 3) {
+    // "monday" -> "mon", "phone-line" -> "phone": a known value plus extra.
+    for (const std::string& c : candidates) {
+      if (c.size() >= 3 && lower.compare(0, c.size(), LowerAscii(c)) == 0) return c;
+    }
+  }
   return best_word == word ? "" : best_word;
 }
 
