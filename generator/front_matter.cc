@@ -120,7 +120,7 @@ std::string SplitFrontMatter(std::string_view text, FrontMatter* out, std::strin
     }
     pos = after;
   }
-  *hint = "add a line with +++ after the last field";
+  *hint = "the fields go between two +++ lines; the page text comes after the second one";
   return "front matter is not closed: add a line with +++ after the last field";
 }
 

@@ -91,7 +91,8 @@ std::string ServiceSkeleton(const std::string& slug, const Taxonomy& taxonomy, c
   t += "# postcode = \"EX1 1AA\"\n";
   t += "\n";
   t += "# Opening hours: copy the block for each set of days. Times are HH:MM;\n";
-  t += "# closes = \"24:00\" is midnight; a time before opens runs past midnight.\n";
+  t += "# a closing time of \"24:00\" is midnight, and one earlier than the opening\n";
+  t += "# time runs past midnight.\n";
   t += "# [[hours]]\n";
   t += "# days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n";
   t += "# opens = \"09:00\"\n";

@@ -65,14 +65,16 @@ struct RunResult {
   std::string err;
 };
 
-/// Runs `signpost <args>` in `cwd` with SIGNPOST_TODAY pinned and NO_COLOR set.
+/// Runs `signpost <args>` in `cwd` with NO_COLOR set and SIGNPOST_TODAY pinned
+/// to `today` (unset when `today` is empty).
 /// `args` is passed to the shell as written (tests control it).
 inline RunResult RunSignpost(const std::string& args, const std::string& cwd,
                              const std::string& today = "2026-11-23") {
   TempDir capture;
   std::string out = capture.path() + "/out", err = capture.path() + "/err";
-  std::string cmd = "cd '" + cwd + "' && SIGNPOST_TODAY=" + today + " NO_COLOR=1 '" +
-                    SIGNPOST_BINARY + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  std::string env = today.empty() ? "env -u SIGNPOST_TODAY" : "SIGNPOST_TODAY=" + today;
+  std::string cmd = "cd '" + cwd + "' && " + env + " NO_COLOR=1 '" + SIGNPOST_BINARY + "' " +
+                    args + " >'" + out + "' 2>'" + err + "'";
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
