@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -55,6 +56,23 @@ std::string Quote(std::string_view s) {
   if (s.size() > 80) v += "...";
   return "`" + SanitizeForDisplay(v) + "`";
 }
+
+// Repeats in a short list: a linear scan beats a std::set's allocations
+// when 10,000 entries each check a handful of two-item lists.
+class SeenSet {
+ public:
+  /// True when `v` was not seen before.
+  bool Insert(const std::string& v) {
+    for (const std::string* s : seen_) {
+      if (*s == v) return false;
+    }
+    seen_.push_back(&v);
+    return true;
+  }
+
+ private:
+  std::vector<const std::string*> seen_;
+};
 
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -373,11 +391,11 @@ class Checker {
   void VocabularyList(const Service& s, const std::string& field,
                       const std::vector<std::string>& values,
                       const std::vector<std::string>& allowed) {
-    std::set<std::string> seen;
+    SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
       Vocabulary(s, key, field, values[i], allowed);
-      if (!seen.insert(values[i]).second) {
+      if (!seen.Insert(values[i])) {
         Error(s, key, Quote(values[i]) + " is listed twice in `" + field + "`",
               "remove the repeat");
       }
@@ -388,12 +406,12 @@ class Checker {
   void TaxonomyList(const Service& s, const std::string& field,
                     const std::vector<std::string>& values,
                     const std::vector<std::string>& allowed, const std::string& what) {
-    std::set<std::string> seen;
+    SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
-      if (!seen.insert(v).second) {
+      if (!seen.Insert(v)) {
         Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
         continue;
       }
@@ -579,12 +597,12 @@ class Checker {
 
   void CheckSlugList(const Service& s, const std::string& field,
                      const std::vector<std::string>& values) {
-    std::set<std::string> seen;
+    SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
-      if (!seen.insert(v).second) {
+      if (!seen.Insert(v)) {
         Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
         continue;
       }
@@ -621,13 +639,13 @@ class Checker {
         Error(s, prefix + "days", "`days` in [[hours]] lists no days",
               "for example: days = [\"mon\", \"tue\"]");
       }
-      std::set<std::string> seen;
+      SeenSet seen;
       for (size_t j = 0; j < h.days.size(); ++j) {
         std::string key = prefix + "days[" + std::to_string(j) + "]";
         if (!Contains(kDays, h.days[j])) {
           Error(s, key, "`days` cannot be " + Quote(h.days[j]) + DidYouMean(h.days[j], kDays),
                 "use one of: " + JoinList(kDays));
-        } else if (!seen.insert(h.days[j]).second) {
+        } else if (!seen.Insert(h.days[j])) {
           Error(s, key, Quote(h.days[j]) + " is listed twice in `days`", "remove the repeat");
         }
       }
@@ -859,17 +877,22 @@ class Checker {
   // name token are ever compared.
   void SimilarNames(std::map<std::pair<size_t, size_t>, std::vector<Shared>>* pairs) {
     const auto& sv = c_.services;
-    std::vector<std::vector<std::string>> names(sv.size()), summaries(sv.size());
+    std::vector<std::vector<std::string>> names(sv.size());
+    // Summaries are tokenised only for the rare candidate pairs.
+    std::vector<std::optional<std::vector<std::string>>> summaries(sv.size());
+    auto summary = [&](size_t i) -> const std::vector<std::string>& {
+      if (!summaries[i]) summaries[i] = Tokens(sv[i].summary);
+      return *summaries[i];
+    };
     std::unordered_map<std::string, int> df;
     for (size_t i = 0; i < sv.size(); ++i) {
       names[i] = Tokens(sv[i].name);
-      summaries[i] = Tokens(sv[i].summary);
       for (const auto& t : names[i]) ++df[t];
     }
     std::unordered_map<std::string, std::vector<size_t>> index;
     std::vector<size_t> stamp(sv.size(), SIZE_MAX);
     for (size_t i = 0; i < sv.size(); ++i) {
-      if (names[i].empty() || summaries[i].empty()) continue;
+      if (names[i].empty() || sv[i].summary.empty()) continue;
       std::vector<std::string> order = names[i];
       std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
         int da = df[a], db = df[b];
@@ -887,7 +910,7 @@ class Checker {
           stamp[j] = i;
           if (Acknowledged(sv[i], sv[j])) continue;
           if (Jaccard(names[i], names[j]) >= kSimilarity &&
-              Jaccard(summaries[i], summaries[j]) >= kSimilarity) {
+              Jaccard(summary(i), summary(j)) >= kSimilarity) {
             best = j;
             break;
           }
