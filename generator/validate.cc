@@ -59,20 +59,57 @@ std::string Quote(std::string_view s) {
 
 // Repeats in a short list: a linear scan beats a std::set's allocations
 // when 10,000 entries each check a handful of two-item lists.
+// A hostile list of 100,000 items switches to a hash set.
 class SeenSet {
  public:
   /// True when `v` was not seen before.
   bool Insert(const std::string& v) {
+    if (!large_.empty()) return large_.insert(v).second;
     for (const std::string* s : seen_) {
       if (*s == v) return false;
     }
     seen_.push_back(&v);
+    if (seen_.size() > 16) {
+      for (const std::string* s : seen_) large_.insert(*s);
+    }
     return true;
   }
 
  private:
   std::vector<const std::string*> seen_;
+  std::unordered_set<std::string_view> large_;
 };
+
+// Turns byte offsets into positions in one forward pass, so reporting many
+// problems in a 1 MiB body stays linear. Offsets must not decrease.
+class PositionCursor {
+ public:
+  PositionCursor(std::string_view text, int first_line) : text_(text), pos_{first_line, 1} {}
+  SourcePos At(size_t offset) {
+    SourcePos step = PositionOf(text_.substr(offset_, offset - offset_), offset - offset_, 1);
+    if (step.line > 1) {
+      pos_.line += step.line - 1;
+      pos_.column = step.column;
+    } else {
+      pos_.column += step.column - 1;
+    }
+    offset_ = offset;
+    return pos_;
+  }
+
+ private:
+  std::string_view text_;
+  size_t offset_ = 0;
+  SourcePos pos_;
+};
+
+// Reports of one kind in one file beyond this are summarised: a hostile
+// entry must not turn into a million lines of output.
+constexpr int kMaxReportsPerRule = 50;
+
+// Only the start of a link decides its scheme; scanning a destination
+// further would make "](](](..." quadratic.
+constexpr size_t kMaxLinkScan = 256;
 
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -183,7 +220,8 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
     bool angle = i < body.size() && body[i] == '<';
     if (angle) ++i;
     size_t start = i;
-    while (i < body.size() && !is_space(body[i]) && body[i] != (angle ? '>' : ')')) ++i;
+    size_t limit = std::min(body.size(), start + kMaxLinkScan);
+    while (i < limit && !is_space(body[i]) && body[i] != (angle ? '>' : ')')) ++i;
     if (i > start) links.push_back({start, std::string(body.substr(start, i - start))});
   };
   for (size_t i = 0; i < body.size(); ++i) {
@@ -205,10 +243,11 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
       }
       if (j < body.size() && body[j] == ':' && j - i >= 3) {
         size_t end = j;
-        while (end < body.size() && body[end] != '>' && !is_space(body[end]) && body[end] != '<') {
+        size_t limit = std::min(body.size(), i + kMaxLinkScan);
+        while (end < limit && body[end] != '>' && !is_space(body[end]) && body[end] != '<') {
           ++end;
         }
-        if (end < body.size() && body[end] == '>') {
+        if (end < limit && body[end] == '>') {
           links.push_back({i + 1, std::string(body.substr(i + 1, end - i - 1))});
         }
       }
@@ -257,8 +296,13 @@ std::string LinkScheme(std::string_view url) {
   size_t colon = decoded.find(':');
   if (colon == std::string::npos) return "";
   std::string scheme = decoded.substr(0, colon);
-  // A ':' after '/', '?' or '#' is in a relative path, not a scheme.
-  if (scheme.find_first_of("/?#") != std::string::npos) return "";
+  // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). Anything else
+  // before the ':' ("a/b:c", "](x:") makes it a relative reference.
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (scheme.empty() || !alpha(scheme[0])) return "";
+  for (char c : scheme) {
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return "";
+  }
   return Lower(scheme);
 }
 
@@ -598,6 +642,7 @@ class Checker {
   void CheckSlugList(const Service& s, const std::string& field,
                      const std::vector<std::string>& values) {
     SeenSet seen;
+    int unknown_slugs = 0;
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
       const std::string& v = values[i];
@@ -624,8 +669,10 @@ class Checker {
         continue;
       }
       if (!c_.FindService(v)) {
+        // Suggesting costs a pass over every slug: only for the first few.
+        std::string suggestion = ++unknown_slugs <= 20 ? DidYouMean(v, slugs_) : "";
         Error(s, key, "`" + field + "` names " + Quote(v) + ", but there is no such service" +
-                          DidYouMean(v, slugs_),
+                          suggestion,
               "use the file name (without .md) of an entry in the services folder");
       }
     }
@@ -790,25 +837,39 @@ class Checker {
   }
 
   void CheckBody(const Service& s) {
+    PositionCursor links(s.body, s.body_line);
+    int reported = 0;
     for (const BodyLink& link : FindBodyLinks(s.body)) {
       std::string scheme = LinkScheme(link.url);
       if (scheme.empty() || Contains(kLinkSchemes, scheme)) continue;
-      SourcePos p = PositionOf(s.body, link.offset, s.body_line);
+      SourcePos p = links.At(link.offset);
+      if (++reported > kMaxReportsPerRule) continue;
       diags_->Error(s.path, p.line, p.column,
                     "links may only use https:, http:, mailto:, tel: or sms:, not " +
                         Quote(scheme + ":"),
                     "link to a web page (https://...) or remove the link");
     }
+    TooMany(s, reported, "links with a scheme that is not allowed");
     // `signpost new` writes its body guidance as lines starting "TODO:".
+    PositionCursor todos(s.body, s.body_line);
+    reported = 0;
     size_t pos = 0;
     while ((pos = s.body.find("TODO:", pos)) != std::string::npos) {
-      if (pos == 0 || s.body[pos - 1] == '\n') {
-        SourcePos p = PositionOf(s.body, pos, s.body_line);
+      if ((pos == 0 || s.body[pos - 1] == '\n') && ++reported <= kMaxReportsPerRule) {
+        SourcePos p = todos.At(pos);
         diags_->Error(s.path, p.line, p.column, "replace the placeholder text starting `TODO:`",
                       "describe what the service offers, who it is for and how to get in");
       }
       pos += 5;
     }
+    TooMany(s, reported, "placeholder lines starting `TODO:`");
+  }
+
+  void TooMany(const Service& s, int reported, const std::string& what) {
+    if (reported <= kMaxReportsPerRule) return;
+    diags_->Error(s.path, s.body_line, 1,
+                  std::to_string(reported) + " " + what + " in this file; only the first " +
+                      std::to_string(kMaxReportsPerRule) + " are listed");
   }
 
   // --- look-alikes --------------------------------------------------------

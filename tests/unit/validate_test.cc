@@ -418,6 +418,52 @@ BOOST_AUTO_TEST_CASE(validation_is_deterministic) {
   BOOST_TEST(a.items().size() == 5u);
 }
 
+// ---- hostile bodies and lists: linear work, bounded output -----------------
+
+BOOST_AUTO_TEST_CASE(many_bad_links_are_capped_and_positioned) {
+  std::string body;
+  for (int i = 0; i < 200; ++i) body += "\xC3\xA9 [x](javascript:1)\n";  // é: columns count code points
+  Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
+  BOOST_TEST_REQUIRE(d.items().size() == 51u);  // 50 listed + the summary
+  BOOST_TEST(Describe(d.items()[0]) == "27:1: error: 200 links with a scheme that is not allowed in "
+                                       "this file; only the first 50 are listed");
+  BOOST_TEST(Describe(d.items()[1]) == "27:7: error: links may only use https:, http:, mailto:, "
+                                       "tel: or sms:, not `javascript:`");
+  BOOST_TEST(Describe(d.items()[50]) == "76:7: error: links may only use https:, http:, mailto:, "
+                                        "tel: or sms:, not `javascript:`");
+}
+
+BOOST_AUTO_TEST_CASE(regression_quadratic_link_scan) {
+  // Before the scan was bounded, every "](" scanned to the end of the body.
+  std::string body;
+  for (int i = 0; i < 300000; ++i) body += "](";
+  body += "\n";
+  for (int i = 0; i < 100000; ++i) body += "<ab:";
+  Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
+  BOOST_TEST(DescribeAll(d) == "");
+}
+
+BOOST_AUTO_TEST_CASE(regression_huge_lists_stay_linear) {
+  std::string related = "related = [";
+  std::string categories = "categories = [";
+  for (int i = 0; i < 20000; ++i) {
+    related += "\"no-such-" + std::to_string(i) + "\", ";
+    categories += "\"talking-therapies\", ";
+  }
+  std::string text = Edit(kGamma, "keywords = [\"debt\"]", related + "]");
+  text = Edit(text, "categories = [\"talking-therapies\"]", categories + "]");
+  Diagnostics d = Check({{"gamma", text}});
+  size_t suggested = 0, unknown = 0, repeats = 0;
+  for (const Diagnostic& diag : d.items()) {
+    unknown += diag.message.find("there is no such service") != std::string::npos;
+    suggested += diag.message.find("did you mean") != std::string::npos;
+    repeats += diag.message.find("is listed twice") != std::string::npos;
+  }
+  BOOST_TEST(unknown == 20000u);
+  BOOST_TEST(suggested <= 20u);  // suggestions cost a pass over every slug
+  BOOST_TEST(repeats == 19999u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace signpost
