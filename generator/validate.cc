@@ -221,7 +221,13 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
     if (angle) ++i;
     size_t start = i;
     size_t limit = std::min(body.size(), start + kMaxLinkScan);
-    while (i < limit && !is_space(body[i]) && body[i] != (angle ? '>' : ')')) ++i;
+    if (angle) {
+      // <...> may hold spaces but no '<' or line break, and must close.
+      while (i < limit && body[i] != '>' && body[i] != '<' && body[i] != '\n') ++i;
+      if (i >= limit || body[i] != '>') return;
+    } else {
+      while (i < limit && !is_space(body[i]) && body[i] != ')') ++i;
+    }
     if (i > start) links.push_back({start, std::string(body.substr(start, i - start))});
   };
   for (size_t i = 0; i < body.size(); ++i) {

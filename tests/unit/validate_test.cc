@@ -189,6 +189,8 @@ const Case kCases[] = {
      "27:20: error: links may only use https:, http:, mailto:, tel: or sms:, not `javascript:`"},
     {"body_autolink_data", "<mailto:debt@example.net>", "<data:text/html,hi>",
      "27:51: error: links may only use https:, http:, mailto:, tel: or sms:, not `data:`"},
+    {"body_angle_destination", "[Website](https://debt.example.net/)", "[Website](<javascript:a b>)",
+     "27:21: error: links may only use https:, http:, mailto:, tel: or sms:, not `javascript:`"},
     {"body_reference_definition", "Call us.", "Call us.\n\n[x]: vbscript:msgbox",
      "29:6: error: links may only use https:, http:, mailto:, tel: or sms:, not `vbscript:`"},
     {"hours_unknown_day", "[\"mon\", \"wed\"]", "[\"monday\", \"wed\"]",
