@@ -24,10 +24,10 @@ bool CheckEncoding(std::string_view text, EncodingProblem* problem);
 
 /// The parts of an entry file. Views point into the text passed to Split.
 struct FrontMatter {
-  std::string_view toml;  ///< Between the `+++` lines, line endings as written.
+  std::string_view toml;    ///< Between the `+++` lines, line endings as written.
   int toml_first_line = 0;  ///< 1-based line of the .md where `toml` starts.
-  std::string_view body;  ///< After the closing `+++` line.
-  int body_line = 0;      ///< 1-based line of the .md where `body` starts.
+  std::string_view body;    ///< After the closing `+++` line.
+  int body_line = 0;        ///< 1-based line of the .md where `body` starts.
 };
 
 /// Splits `text` (a UTF-8 BOM is skipped; LF or CRLF) into front matter and

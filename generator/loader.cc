@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <filesystem>
 #include <set>
 #include <thread>
-#include <toml++/toml.h>
 
 #include "front_matter.h"
 #include "suggest.h"
@@ -22,19 +22,17 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kServiceKeys = {
-    "name",          "organisation", "summary",   "categories",   "tier",
-    "areas",         "referral",     "cost",      "last_reviewed", "status",
-    "reopens",       "ages",         "delivery",  "languages",    "accessibility",
-    "keywords",      "waiting_time", "cost_note", "eligibility",  "related",
-    "not_duplicate_of", "contact",   "locations", "hours"};
-const std::vector<std::string> kContactKeys = {"phone", "text", "email", "website",
-                                               "referral_url"};
+    "name",        "organisation", "summary",          "categories", "tier",         "areas",
+    "referral",    "cost",         "last_reviewed",    "status",     "reopens",      "ages",
+    "delivery",    "languages",    "accessibility",    "keywords",   "waiting_time", "cost_note",
+    "eligibility", "related",      "not_duplicate_of", "contact",    "locations",    "hours"};
+const std::vector<std::string> kContactKeys = {"phone", "text", "email", "website", "referral_url"};
 const std::vector<std::string> kLocationKeys = {"name", "address", "postcode"};
 const std::vector<std::string> kHoursKeys = {"days", "opens", "closes", "channel", "note"};
 const std::vector<std::string> kAgesKeys = {"min", "max"};
 const std::vector<std::string> kStatusValues = {"active", "temporarily-closed", "closed"};
-const std::vector<std::string> kSiteKeys = {"title", "base_url", "language", "repository",
-                                            "review", "crisis_contacts"};
+const std::vector<std::string> kSiteKeys = {"title",      "base_url", "language",
+                                            "repository", "review",   "crisis_contacts"};
 const std::vector<std::string> kReviewKeys = {"warn_after_days", "error_after_days"};
 const std::vector<std::string> kCrisisKeys = {"name", "phone", "text", "description"};
 const std::vector<std::string> kTaxonomyKeys = {"tiers", "categories", "areas"};
@@ -45,16 +43,26 @@ const std::vector<std::string> kAreaKeys = {"slug", "name", "description", "post
 // Plain-English names for TOML value types, as an editor would say them.
 std::string TypeName(toml::node_type t) {
   switch (t) {
-    case toml::node_type::string: return "text";
-    case toml::node_type::integer: return "a whole number";
-    case toml::node_type::floating_point: return "a decimal number";
-    case toml::node_type::boolean: return "true or false";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time of day";
-    case toml::node_type::date_time: return "a date and time";
-    case toml::node_type::array: return "a list";
-    case toml::node_type::table: return "a table";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "text";
+    case toml::node_type::integer:
+      return "a whole number";
+    case toml::node_type::floating_point:
+      return "a decimal number";
+    case toml::node_type::boolean:
+      return "true or false";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time of day";
+    case toml::node_type::date_time:
+      return "a date and time";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "nothing";
   }
 }
 
@@ -119,8 +127,7 @@ class Reader {
               "rename it to `" + suggestion + "`");
       } else {
         Error(p, "unknown field `" + shown + "`" + s.in,
-              "remove it or check its spelling; the fields allowed here are: " +
-                  JoinList(known));
+              "remove it or check its spelling; the fields allowed here are: " + JoinList(known));
       }
     }
   }
@@ -151,8 +158,8 @@ class Reader {
       Record(s.key_prefix + key, Pos(n->source()));
       return true;
     }
-    std::string hint = "put the value in double quotes, for example: " + std::string(key) +
-                       " = \"...\"";
+    std::string hint =
+        "put the value in double quotes, for example: " + std::string(key) + " = \"...\"";
     if (n->is_date()) hint = "a date here is text: put it in double quotes";
     WrongType(s, key, *n, "text (in double quotes)", hint);
     return false;
@@ -164,17 +171,16 @@ class Reader {
     if (!n) return false;
     const auto* arr = n->as_array();
     if (!arr) {
-      std::string hint = "put the values in square brackets, for example: " + std::string(key) +
-                         " = [\"...\"]";
+      std::string hint =
+          "put the values in square brackets, for example: " + std::string(key) + " = [\"...\"]";
       if (const auto* str = n->as_string()) {
         std::string v = str->get();
         hint = "put it in square brackets: " + std::string(key) + " = [\"" + v + "\"]";
-        bool slug_list = std::string_view(key) == "related" ||
-                         std::string_view(key) == "not_duplicate_of";
+        bool slug_list =
+            std::string_view(key) == "related" || std::string_view(key) == "not_duplicate_of";
         if (slug_list && (v.find('/') != std::string::npos || v.find(".md") != std::string::npos)) {
-          std::string base = v.substr(v.find_last_of('/') == std::string::npos
-                                          ? 0
-                                          : v.find_last_of('/') + 1);
+          std::string base =
+              v.substr(v.find_last_of('/') == std::string::npos ? 0 : v.find_last_of('/') + 1);
           if (base.size() > 3 && base.compare(base.size() - 3, 3, ".md") == 0) {
             base.resize(base.size() - 3);
           }
@@ -212,17 +218,17 @@ class Reader {
     if (const auto* v = n->as_integer()) {
       int64_t value = v->get();
       if (value < min || value > max) {
-        Error(Pos(n->source()),
-              "`" + std::string(key) + "`" + s.in + " must be between " + std::to_string(min) +
-                  " and " + std::to_string(max) + ", not " + std::to_string(value));
+        Error(Pos(n->source()), "`" + std::string(key) + "`" + s.in + " must be between " +
+                                    std::to_string(min) + " and " + std::to_string(max) + ", not " +
+                                    std::to_string(value));
         return false;
       }
       *out = static_cast<int>(value);
       Record(s.key_prefix + key, Pos(n->source()));
       return true;
     }
-    std::string hint = "write the number without quotes, for example: " + std::string(key) +
-                       " = " + std::to_string(min > 0 ? min : 16);
+    std::string hint = "write the number without quotes, for example: " + std::string(key) + " = " +
+                       std::to_string(min > 0 ? min : 16);
     WrongType(s, key, *n, "a whole number", hint);
     return false;
   }
@@ -236,16 +242,17 @@ class Reader {
       Record(s.key_prefix + key, Pos(n->source()));
       return true;
     }
-    std::string hint = "write the date as YYYY-MM-DD without quotes, for example: " +
-                       std::string(key) + " = 2026-09-14";
+    std::string hint =
+        "write the date as YYYY-MM-DD without quotes, for example: " + std::string(key) +
+        " = 2026-09-14";
     if (const auto* str = n->as_string()) {
       if (LooksLikeDate(str->get())) {
         hint = "remove the quotes: " + std::string(key) + " = " + str->get();
       }
     } else if (const auto* dt = n->as_date_time()) {
       toml::date d = dt->get().date;
-      hint = "write just the date: " + std::string(key) + " = " +
-             Date{d.year, d.month, d.day}.ToIso();
+      hint =
+          "write just the date: " + std::string(key) + " = " + Date{d.year, d.month, d.day}.ToIso();
     }
     WrongType(s, key, *n, "a date like 2026-09-14 (without quotes)", hint);
     return false;
@@ -256,8 +263,9 @@ class Reader {
     const toml::node* n = Get(s, key, example);
     if (!n) return nullptr;
     if (const auto* t = n->as_table()) return t;
-    WrongType(s, key, *n, "a table", "start a section with [" + std::string(key) +
-                                         "] on its own line and put its fields below it");
+    WrongType(s, key, *n, "a table",
+              "start a section with [" + std::string(key) +
+                  "] on its own line and put its fields below it");
     return nullptr;
   }
 
@@ -268,9 +276,9 @@ class Reader {
     const auto* arr = n->as_array();
     if (!arr || !arr->is_array_of_tables()) {
       if (arr && arr->empty()) return arr;
-      WrongType(s, key, *n, "one or more [[" + std::string(key) + "]] sections",
-                "write each one as a section starting with [[" + std::string(key) +
-                    "]] on its own line");
+      WrongType(
+          s, key, *n, "one or more [[" + std::string(key) + "]] sections",
+          "write each one as a section starting with [[" + std::string(key) + "]] on its own line");
       return nullptr;
     }
     Record(s.key_prefix + key, Pos(n->source()));
@@ -558,8 +566,7 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   r.UnknownKeys(top, kServiceKeys);
   Service& s = *service;
   r.Text(top, "name", &s.name, "name = \"Example Talking Therapies\"");
-  r.Text(top, "organisation", &s.organisation,
-         "organisation = \"Example NHS Foundation Trust\"");
+  r.Text(top, "organisation", &s.organisation, "organisation = \"Example NHS Foundation Trust\"");
   r.Text(top, "summary", &s.summary,
          "summary = \"One sentence, at most 200 characters, saying who it helps and how.\"");
   r.TextList(top, "categories", &s.categories, "categories = [\"talking-therapies\"]");
@@ -567,8 +574,7 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   r.TextList(top, "areas", &s.areas, "areas = [\"all\"]");
   r.TextList(top, "referral", &s.referral, "referral = [\"self\", \"gp\"]");
   r.Text(top, "cost", &s.cost, "cost = \"free\"");
-  r.DateValue(top, "last_reviewed", &s.last_reviewed,
-              "last_reviewed = " + Date::Today().ToIso());
+  r.DateValue(top, "last_reviewed", &s.last_reviewed, "last_reviewed = " + Date::Today().ToIso());
   std::string status;
   if (r.Text(top, "status", &status)) {
     if (status == "active") {
@@ -604,8 +610,8 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   r.Text(top, "eligibility", &s.eligibility);
   r.TextList(top, "related", &s.related);
   r.TextList(top, "not_duplicate_of", &s.not_duplicate_of);
-  if (const toml::table* contact =
-          r.Table(top, "contact", "[contact] followed by a line such as phone = \"01632 960123\"")) {
+  if (const toml::table* contact = r.Table(
+          top, "contact", "[contact] followed by a line such as phone = \"01632 960123\"")) {
     Scope c = r.Sub(*contact, "contact.", " in [contact]", top.where);
     r.Record("contact", c.where);
     r.UnknownKeys(c, kContactKeys);

@@ -50,8 +50,8 @@ int RunNew(const NewOptions& options) {
   Taxonomy taxonomy;
   SourceMap sources;
   Diagnostics ignored;
-  LoadTaxonomyFile((fs::path(options.content_dir) / "taxonomy.toml").string(), &taxonomy,
-                   &sources, &ignored);
+  LoadTaxonomyFile((fs::path(options.content_dir) / "taxonomy.toml").string(), &taxonomy, &sources,
+                   &ignored);
   std::string text = ServiceSkeleton(slug, taxonomy, Date::Today());
 
   // Write a temporary file, then link it into place: the entry appears

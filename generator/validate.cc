@@ -19,8 +19,8 @@ namespace {
 
 const std::vector<std::string> kReferral = {"self", "gp", "professional", "carer"};
 const std::vector<std::string> kCost = {"free", "donation", "low-cost", "paid"};
-const std::vector<std::string> kDelivery = {"in-person", "phone",  "video",
-                                            "online",    "text",   "home-visit"};
+const std::vector<std::string> kDelivery = {"in-person", "phone", "video",
+                                            "online",    "text",  "home-visit"};
 const std::vector<std::string> kDays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 const std::vector<std::string> kLinkSchemes = {"https", "http", "mailto", "tel", "sms"};
 
@@ -112,8 +112,8 @@ constexpr int kMaxReportsPerRule = 50;
 constexpr size_t kMaxLinkScan = 256;
 
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.';
 }
 
 }  // namespace
@@ -152,7 +152,8 @@ bool IsWebUrl(std::string_view url) {
 
 bool IsEmail(std::string_view email) {
   size_t at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != std::string_view::npos) {
     return false;
   }
   std::string_view local = email.substr(0, at), domain = email.substr(at + 1);
@@ -391,8 +392,7 @@ class Checker {
  private:
   // --- helpers -----------------------------------------------------------
 
-  void Error(const Service& s, const std::string& key, std::string message,
-             std::string hint = "") {
+  void Error(const Service& s, const std::string& key, std::string message, std::string hint = "") {
     SourcePos p = s.PosOf(key);
     diags_->Error(s.path, p.line, p.column, std::move(message), std::move(hint));
   }
@@ -454,8 +454,8 @@ class Checker {
 
   // A list naming taxonomy slugs (`what` = "category" etc.).
   void TaxonomyList(const Service& s, const std::string& field,
-                    const std::vector<std::string>& values,
-                    const std::vector<std::string>& allowed, const std::string& what) {
+                    const std::vector<std::string>& values, const std::vector<std::string>& allowed,
+                    const std::string& what) {
     SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
@@ -490,14 +490,16 @@ class Checker {
 
   void WebAddress(const Service& s, const std::string& key, const std::string& value) {
     if (Placeholder(s, key, value) || IsWebUrl(value)) return;
-    std::string hint = "write the full address starting with https://, e.g. \"https://example.org/page\"";
+    std::string hint =
+        "write the full address starting with https://, e.g. \"https://example.org/page\"";
     if (value.find("://") == std::string::npos && value.find(':') == std::string::npos &&
         value.find(' ') == std::string::npos && value.find('.') != std::string::npos) {
-      hint = "add https:// at the start: \"https://" + SanitizeForDisplay(value.substr(0, 80)) +
-             "\"";
+      hint =
+          "add https:// at the start: \"https://" + SanitizeForDisplay(value.substr(0, 80)) + "\"";
     }
-    Error(s, key, "`" + key + "` must be a web address starting with https:// or http://, not " +
-                      Quote(value),
+    Error(s, key,
+          "`" + key + "` must be a web address starting with https:// or http://, not " +
+              Quote(value),
           hint);
   }
 
@@ -542,8 +544,7 @@ class Checker {
         if (value->empty()) continue;
         std::string problem = PhoneProblem(*value);
         if (!problem.empty()) {
-          SiteError(prefix + "." + field,
-                    Quote(*value) + " is not a UK phone number: " + problem,
+          SiteError(prefix + "." + field, Quote(*value) + " is not a UK phone number: " + problem,
                     "short numbers such as \"111\", \"116 123\" or \"85258\" are fine");
         }
       }
@@ -580,7 +581,8 @@ class Checker {
                       "give each " + singular + " its own slug, or merge the two");
       }
       if (tx.positions.count(kind + "[" + std::to_string(i) + "].name") && item.name.empty()) {
-        TaxonomyError(kind + "[" + std::to_string(i) + "].name", "the " + singular + " name is empty");
+        TaxonomyError(kind + "[" + std::to_string(i) + "].name",
+                      "the " + singular + " name is empty");
       }
     }
   }
@@ -631,16 +633,18 @@ class Checker {
     bool html = false;
     for (size_t i = 0; i + 1 < value.size(); ++i) {
       char n = value[i + 1];
-      if (value[i] == '<' && ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' ||
-                              n == '!')) {
+      if (value[i] == '<' &&
+          ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' || n == '!')) {
         html = true;
       }
     }
-    bool markdown = value.find("](") != std::string::npos || value.find("**") != std::string::npos ||
+    bool markdown = value.find("](") != std::string::npos ||
+                    value.find("**") != std::string::npos ||
                     value.find("__") != std::string::npos || value.find('`') != std::string::npos;
     if (key == "summary" && (html || markdown)) {
-      Error(s, key, "`summary` must be plain text, without " +
-                        std::string(html ? "HTML tags" : "Markdown formatting"),
+      Error(s, key,
+            "`summary` must be plain text, without " +
+                std::string(html ? "HTML tags" : "Markdown formatting"),
             "remove the formatting; links and emphasis belong in the text below the +++ line");
     }
   }
@@ -662,9 +666,8 @@ class Checker {
         continue;
       }
       if (!IsSlug(v)) {
-        std::string base = v.substr(v.find_last_of('/') == std::string::npos
-                                        ? 0
-                                        : v.find_last_of('/') + 1);
+        std::string base =
+            v.substr(v.find_last_of('/') == std::string::npos ? 0 : v.find_last_of('/') + 1);
         if (base.size() > 3 && base.compare(base.size() - 3, 3, ".md") == 0) {
           base.resize(base.size() - 3);
         }
@@ -677,8 +680,8 @@ class Checker {
       if (!c_.FindService(v)) {
         // Suggesting costs a pass over every slug: only for the first few.
         std::string suggestion = ++unknown_slugs <= 20 ? DidYouMean(v, slugs_) : "";
-        Error(s, key, "`" + field + "` names " + Quote(v) + ", but there is no such service" +
-                          suggestion,
+        Error(s, key,
+              "`" + field + "` names " + Quote(v) + ", but there is no such service" + suggestion,
               "use the file name (without .md) of an entry in the services folder");
       }
     }
@@ -742,8 +745,7 @@ class Checker {
     }
     if (s.areas.size() > 1 && Contains(s.areas, "all")) {
       size_t i = std::find(s.areas.begin(), s.areas.end(), "all") - s.areas.begin();
-      Error(s, "areas[" + std::to_string(i) + "]",
-            "`all` cannot be combined with other areas",
+      Error(s, "areas[" + std::to_string(i) + "]", "`all` cannot be combined with other areas",
             "write areas = [\"all\"] for a service covering every area, or list only the areas");
     }
     TaxonomyList(s, "areas", s.areas, areas_, "area");
@@ -760,8 +762,7 @@ class Checker {
       if (age < 0) {
         Error(s, "last_reviewed",
               "`last_reviewed` (" + s.last_reviewed.ToIso() + ") is in the future",
-              "use the date the entry was last checked with the service, e.g. " +
-                  today_.ToIso());
+              "use the date the entry was last checked with the service, e.g. " + today_.ToIso());
       } else if (age > c_.site.error_after_days) {
         Error(s, "last_reviewed",
               "this entry was last reviewed " + std::to_string(age) +
@@ -772,8 +773,7 @@ class Checker {
         Warning(s, "last_reviewed",
                 "this entry is due for review: last reviewed " + std::to_string(age) +
                     " days ago (more than " + std::to_string(c_.site.warn_after_days) + ")",
-                "check every detail with the service, then set last_reviewed = " +
-                    today_.ToIso());
+                "check every detail with the service, then set last_reviewed = " + today_.ToIso());
       }
     }
     if (s.reopens && s.status != Status::kTemporarilyClosed) {
@@ -791,9 +791,9 @@ class Checker {
                 std::to_string(*s.age_min) + ")",
             "swap them, or correct the one that is wrong");
     }
-    for (auto [field, list] : {std::pair{"languages", &s.languages},
-                               std::pair{"accessibility", &s.accessibility},
-                               std::pair{"keywords", &s.keywords}}) {
+    for (auto [field, list] :
+         {std::pair{"languages", &s.languages}, std::pair{"accessibility", &s.accessibility},
+          std::pair{"keywords", &s.keywords}}) {
       for (size_t i = 0; i < list->size(); ++i) {
         std::string key = std::string(field) + "[" + std::to_string(i) + "]";
         if (Placeholder(s, key, (*list)[i])) continue;
@@ -850,10 +850,10 @@ class Checker {
       if (scheme.empty() || Contains(kLinkSchemes, scheme)) continue;
       SourcePos p = links.At(link.offset);
       if (++reported > kMaxReportsPerRule) continue;
-      diags_->Error(s.path, p.line, p.column,
-                    "links may only use https:, http:, mailto:, tel: or sms:, not " +
-                        Quote(scheme + ":"),
-                    "link to a web page (https://...) or remove the link");
+      diags_->Error(
+          s.path, p.line, p.column,
+          "links may only use https:, http:, mailto:, tel: or sms:, not " + Quote(scheme + ":"),
+          "link to a web page (https://...) or remove the link");
     }
     TooMany(s, reported, "links with a scheme that is not allowed");
     // `signpost new` writes its body guidance as lines starting "TODO:".
@@ -984,9 +984,8 @@ class Checker {
         }
       }
       if (best != SIZE_MAX) {
-        (*pairs)[{i, best}].push_back(
-            {"name", "very similar name and summary (\"" + SanitizeForDisplay(sv[best].name) +
-                         "\")"});
+        (*pairs)[{i, best}].push_back({"name", "very similar name and summary (\"" +
+                                                   SanitizeForDisplay(sv[best].name) + "\")"});
       }
       for (size_t k = 0; k < prefix && k < n; ++k) index[order[k]].push_back(i);
     }

@@ -1,7 +1,7 @@
 // End to end: the real `signpost check` binary on fixture content folders.
-#include <boost/test/unit_test.hpp>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 
 #include "content_fixture.h"

@@ -73,8 +73,8 @@ inline RunResult RunSignpost(const std::string& args, const std::string& cwd,
   TempDir capture;
   std::string out = capture.path() + "/out", err = capture.path() + "/err";
   std::string env = today.empty() ? "env -u SIGNPOST_TODAY" : "SIGNPOST_TODAY=" + today;
-  std::string cmd = "cd '" + cwd + "' && " + env + " NO_COLOR=1 '" + SIGNPOST_BINARY + "' " +
-                    args + " >'" + out + "' 2>'" + err + "'";
+  std::string cmd = "cd '" + cwd + "' && " + env + " NO_COLOR=1 '" + SIGNPOST_BINARY + "' " + args +
+                    " >'" + out + "' 2>'" + err + "'";
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

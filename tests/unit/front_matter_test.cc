@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_CASE(encoding_problems_are_located_in_code_points) {
   BOOST_TEST(p.pos.line == 2);
   BOOST_TEST(p.pos.column == 2);
   BOOST_TEST(p.message == "the file contains a NUL byte (a zero byte)");
-  BOOST_TEST(!CheckEncoding("\xED\xA0\x80", &p));  // a UTF-16 surrogate
-  BOOST_TEST(!CheckEncoding("\xC0\xAF", &p));      // overlong '/'
+  BOOST_TEST(!CheckEncoding("\xED\xA0\x80", &p));      // a UTF-16 surrogate
+  BOOST_TEST(!CheckEncoding("\xC0\xAF", &p));          // overlong '/'
   BOOST_TEST(!CheckEncoding("\xF4\x90\x80\x80", &p));  // past U+10FFFF
 }
 

@@ -17,32 +17,32 @@ using testing::TempDir;
 
 // A complete, valid entry; cases edit it with one find/replace.
 const std::string kEntry =
-    "+++\n"                                           // 1
-    "name = \"Alpha Talking Therapies\"\n"            // 2
-    "organisation = \"Example NHS Trust\"\n"          // 3
-    "summary = \"Free therapy for adults.\"\n"        // 4
-    "categories = [\"talking-therapies\"]\n"          // 5
-    "tier = \"primary-care\"\n"                       // 6
-    "areas = [\"example-north\"]\n"                   // 7
-    "referral = [\"self\", \"gp\"]\n"                 // 8
-    "cost = \"free\"\n"                               // 9
-    "last_reviewed = 2026-09-14\n"                    // 10
-    "ages = { min = 16 }\n"                           // 11
-    "related = [\"beta-peer-support\"]\n"             // 12
-    "\n"                                              // 13
-    "[contact]\n"                                     // 14
-    "phone = \"01632 960123\"\n"                      // 15
-    "\n"                                              // 16
-    "[[locations]]\n"                                 // 17
-    "name = \"Example Health Centre\"\n"              // 18
-    "postcode = \"EX1 1AA\"\n"                        // 19
-    "\n"                                              // 20
-    "[[hours]]\n"                                     // 21
-    "days = [\"mon\", \"tue\"]\n"                     // 22
-    "opens = \"09:00\"\n"                             // 23
-    "closes = \"17:00\"\n"                            // 24
-    "+++\n"                                           // 25
-    "## What happens\n";                              // 26
+    "+++\n"                                     // 1
+    "name = \"Alpha Talking Therapies\"\n"      // 2
+    "organisation = \"Example NHS Trust\"\n"    // 3
+    "summary = \"Free therapy for adults.\"\n"  // 4
+    "categories = [\"talking-therapies\"]\n"    // 5
+    "tier = \"primary-care\"\n"                 // 6
+    "areas = [\"example-north\"]\n"             // 7
+    "referral = [\"self\", \"gp\"]\n"           // 8
+    "cost = \"free\"\n"                         // 9
+    "last_reviewed = 2026-09-14\n"              // 10
+    "ages = { min = 16 }\n"                     // 11
+    "related = [\"beta-peer-support\"]\n"       // 12
+    "\n"                                        // 13
+    "[contact]\n"                               // 14
+    "phone = \"01632 960123\"\n"                // 15
+    "\n"                                        // 16
+    "[[locations]]\n"                           // 17
+    "name = \"Example Health Centre\"\n"        // 18
+    "postcode = \"EX1 1AA\"\n"                  // 19
+    "\n"                                        // 20
+    "[[hours]]\n"                               // 21
+    "days = [\"mon\", \"tue\"]\n"               // 22
+    "opens = \"09:00\"\n"                       // 23
+    "closes = \"17:00\"\n"                      // 24
+    "+++\n"                                     // 25
+    "## What happens\n";                        // 26
 
 std::string Edit(std::string text, const std::string& find, const std::string& replace) {
   size_t at = text.find(find);
@@ -85,13 +85,13 @@ const Case kCases[] = {
      "TOML syntax error: Error while parsing value: could not determine value type"},
     {"wrong_type_text", Edit(kEntry, "summary = \"Free therapy for adults.\"", "summary = 42"), 4,
      11, "`summary` must be text (in double quotes), not a whole number"},
-    {"wrong_type_list", Edit(kEntry, "areas = [\"example-north\"]", "areas = \"example-north\""),
-     7, 9, "`areas` must be a list of text in square brackets, not text"},
-    {"wrong_type_list_item",
-     Edit(kEntry, "[\"talking-therapies\"]", "[\"talking-therapies\", 3]"), 5, 36,
-     "item 2 of `categories` must be text (in double quotes), not a whole number"},
-    {"related_is_a_path", Edit(kEntry, "related = [\"beta-peer-support\"]", "related = \"../../x\""),
-     12, 11, "`related` must be a list of text in square brackets, not text"},
+    {"wrong_type_list", Edit(kEntry, "areas = [\"example-north\"]", "areas = \"example-north\""), 7,
+     9, "`areas` must be a list of text in square brackets, not text"},
+    {"wrong_type_list_item", Edit(kEntry, "[\"talking-therapies\"]", "[\"talking-therapies\", 3]"),
+     5, 36, "item 2 of `categories` must be text (in double quotes), not a whole number"},
+    {"related_is_a_path",
+     Edit(kEntry, "related = [\"beta-peer-support\"]", "related = \"../../x\""), 12, 11,
+     "`related` must be a list of text in square brackets, not text"},
     {"date_in_quotes", Edit(kEntry, "last_reviewed = 2026-09-14", "last_reviewed = \"2026-09-14\""),
      10, 17, "`last_reviewed` must be a date like 2026-09-14 (without quotes), not text"},
     {"date_with_time",
@@ -99,8 +99,7 @@ const Case kCases[] = {
      "`last_reviewed` must be a date like 2026-09-14 (without quotes), not a date and time"},
     {"missing_required_field", Edit(kEntry, "tier = \"primary-care\"\n", ""), 1, 1,
      "missing required field `tier`"},
-    {"missing_contact",
-     Edit(kEntry, "[contact]\nphone = \"01632 960123\"\n", ""), 1, 1,
+    {"missing_contact", Edit(kEntry, "[contact]\nphone = \"01632 960123\"\n", ""), 1, 1,
      "missing required field `contact`"},
     {"missing_hours_opens", Edit(kEntry, "opens = \"09:00\"\n", ""), 21, 1,
      "missing required field `opens` in [[hours]]"},
@@ -122,10 +121,15 @@ const Case kCases[] = {
      "`min` in ages must be between 0 and 120, not 500"},
     {"hours_not_an_array_of_tables", Edit(kEntry, "[[hours]]", "[hours]"), 21, 1,
      "`hours` must be one or more [[hours]] sections, not a table"},
-    {"status_not_in_vocabulary", Edit(kEntry, "cost = \"free\"", "cost = \"free\"\nstatus = \"Closed\""),
-     10, 10, "`status` cannot be `Closed`; did you mean `closed`?"},
-    {"invalid_utf8", Edit(kEntry, "Free therapy", "Fr\xC3\xA9" "e \xFF" "therapy"), 4, 17,
-     "the file is not valid UTF-8 (byte 0xff)"},
+    {"status_not_in_vocabulary",
+     Edit(kEntry, "cost = \"free\"", "cost = \"free\"\nstatus = \"Closed\""), 10, 10,
+     "`status` cannot be `Closed`; did you mean `closed`?"},
+    {"invalid_utf8",
+     Edit(kEntry, "Free therapy",
+          "Fr\xC3\xA9"
+          "e \xFF"
+          "therapy"),
+     4, 17, "the file is not valid UTF-8 (byte 0xff)"},
     {"truncated_utf8_at_end", kEntry + "caf\xC3", 27, 4, "the file is not valid UTF-8 (byte 0xc3)"},
     {"nul_byte", Edit(kEntry, "Example NHS", std::string("Exa\0mple NHS", 12)), 3, 20,
      "the file contains a NUL byte (a zero byte)"},
@@ -153,7 +157,8 @@ BOOST_AUTO_TEST_CASE(valid_entry_has_no_diagnostics_and_keeps_every_field) {
   const Service& s = p.service;
   BOOST_TEST(s.slug == "alpha");
   BOOST_TEST(s.name == "Alpha Talking Therapies");
-  BOOST_TEST(s.referral == (std::vector<std::string>{"self", "gp"}), boost::test_tools::per_element());
+  BOOST_TEST(s.referral == (std::vector<std::string>{"self", "gp"}),
+             boost::test_tools::per_element());
   BOOST_TEST(s.last_reviewed.ToIso() == "2026-09-14");
   BOOST_TEST(*s.age_min == 16);
   BOOST_TEST(!s.age_max.has_value());
@@ -401,8 +406,8 @@ struct SettingsCase {
 std::ostream& operator<<(std::ostream& os, const SettingsCase& c) { return os << c.name; }
 
 const SettingsCase kSettingsCases[] = {
-    {"site_unknown_key", "site.toml", "title =", "titel =",
-     "1:1: unknown field `titel`; did you mean `title`?"},
+    {"site_unknown_key", "site.toml",
+     "title =", "titel =", "1:1: unknown field `titel`; did you mean `title`?"},
     {"site_unknown_key_in_review", "site.toml", "warn_after_days", "warn_after_day",
      "7:1: unknown field `warn_after_day` in [review]; did you mean `warn_after_days`?"},
     {"site_missing_title", "site.toml", "title = \"Fixture Directory\"\n", "",
@@ -423,8 +428,7 @@ const SettingsCase kSettingsCases[] = {
      "than TAB (U+0009) are explicitly prohibited"},
 };
 
-BOOST_DATA_TEST_CASE(settings_files_are_checked, boost::unit_test::data::make(kSettingsCases),
-                     c) {
+BOOST_DATA_TEST_CASE(settings_files_are_checked, boost::unit_test::data::make(kSettingsCases), c) {
   TempDir dir;
   testing::CopyFixture("valid", dir);
   std::string path = dir.path() + "/content/" + c.file;

@@ -14,15 +14,24 @@ struct Valid {
 std::ostream& operator<<(std::ostream& os, const Valid& v) { return os << v.written; }
 
 const Valid kValid[] = {
-    {"01632 960123", "01632960123"},     {"01632960123", "01632960123"},
-    {"(01632) 960 123", "01632960123"},  {"01632-960-123", "01632960123"},
-    {"+44 1632 960123", "01632960123"},  {"+44 (0)1632 960123", "01632960123"},
-    {"0044 1632 960123", "01632960123"}, {"020 7946 0123", "02079460123"},
-    {"07700 900123", "07700900123"},     {"0800 123456", "0800123456"},
-    {"0800 123 4567", "08001234567"},    {"016977 1234", "0169771234"},
-    {"999", "999"},                      {"111", "111"},
-    {"116 123", "116123"},               {"116 006", "116006"},
-    {"85258", "85258"},                  {"  01632 960123", "01632960123"},
+    {"01632 960123", "01632960123"},
+    {"01632960123", "01632960123"},
+    {"(01632) 960 123", "01632960123"},
+    {"01632-960-123", "01632960123"},
+    {"+44 1632 960123", "01632960123"},
+    {"+44 (0)1632 960123", "01632960123"},
+    {"0044 1632 960123", "01632960123"},
+    {"020 7946 0123", "02079460123"},
+    {"07700 900123", "07700900123"},
+    {"0800 123456", "0800123456"},
+    {"0800 123 4567", "08001234567"},
+    {"016977 1234", "0169771234"},
+    {"999", "999"},
+    {"111", "111"},
+    {"116 123", "116123"},
+    {"116 006", "116006"},
+    {"85258", "85258"},
+    {"  01632 960123", "01632960123"},
 };
 
 struct Invalid {
@@ -36,14 +45,15 @@ const Invalid kInvalid[] = {
     {"01632 960123 ext 4", "it contains letters (only digits, spaces and brackets are allowed)"},
     {"01632/960123", "it contains `/` (only digits, spaces, brackets and a leading + are allowed)"},
     {"", "it has no digits"},
-    {"0163 296",
-     "it has 7 digits; UK numbers starting with 01 have 10 or 11"},
+    {"0163 296", "it has 7 digits; UK numbers starting with 01 have 10 or 11"},
     {"020 7946 012", "it has 10 digits; UK numbers starting with 02 have 11"},
     {"07700 9001234", "it has 12 digits; UK numbers starting with 07 have 11"},
-    {"1234", "it has 4 digits; UK numbers have 10 or 11 digits starting with 0, or are short "
-             "numbers such as 111, 116 123 or 85258"},
-    {"12345", "it has 5 digits; UK numbers have 10 or 11 digits starting with 0, or are short "
-              "numbers such as 111, 116 123 or 85258"},
+    {"1234",
+     "it has 4 digits; UK numbers have 10 or 11 digits starting with 0, or are short "
+     "numbers such as 111, 116 123 or 85258"},
+    {"12345",
+     "it has 5 digits; UK numbers have 10 or 11 digits starting with 0, or are short "
+     "numbers such as 111, 116 123 or 85258"},
     {"+33 1 23 45 67 89", "it is not a UK number (only +44 numbers can be listed)"},
     {"0033 1 23 45 67 89", "it starts with 00 (write +44 or a UK number)"},
     {"01632 +960123", "a + can only come first, as in +44 1632 960123"},

@@ -80,8 +80,7 @@ BOOST_AUTO_TEST_CASE(skeleton_filled_in_passes_check) {
   for (const char* line :
        {"# status = ", "# ages = ", "# delivery = ", "# languages = ", "# accessibility = ",
         "# keywords = ", "# waiting_time = ", "# cost_note = ", "# eligibility = ",
-        "# not_duplicate_of = ", "# text = ", "# email = ", "# website = ",
-        "# referral_url = "}) {
+        "# not_duplicate_of = ", "# text = ", "# email = ", "# website = ", "# referral_url = "}) {
     text = Replace(text, line, std::string(line).substr(2));
   }
   text = Replace(text, "# [[hours]]\n# days", "[[hours]]\ndays");

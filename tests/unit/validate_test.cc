@@ -19,32 +19,32 @@ const std::string kAlphaPath = kFixture + "/services/alpha-talking-therapies.md"
 
 // A valid entry, different from the fixture's two; cases edit it.
 const std::string kGamma =
-    "+++\n"                                                           // 1
-    "name = \"Gamma Debt Advice\"\n"                                  // 2
-    "organisation = \"Example Citizens Advice\"\n"                    // 3
+    "+++\n"                                         // 1
+    "name = \"Gamma Debt Advice\"\n"                // 2
+    "organisation = \"Example Citizens Advice\"\n"  // 3
     "summary = \"Free, confidential advice on debt and money worries for anyone in the north.\"\n"
-    "categories = [\"talking-therapies\"]\n"                          // 5
-    "tier = \"staying-well\"\n"                                       // 6
-    "areas = [\"example-north\"]\n"                                   // 7
-    "referral = [\"self\", \"professional\"]\n"                       // 8
-    "cost = \"free\"\n"                                               // 9
-    "last_reviewed = 2026-11-01\n"                                    // 10
-    "delivery = [\"phone\"]\n"                                        // 11
-    "keywords = [\"debt\"]\n"                                         // 12
-    "[contact]\n"                                                     // 13
-    "phone = \"020 7946 0999\"\n"                                     // 14
-    "email = \"debt@example.net\"\n"                                  // 15
-    "website = \"https://debt.example.net/advice\"\n"                 // 16
-    "\n"                                                              // 17
-    "[[locations]]\n"                                                 // 18
-    "address = \"5 High Street, Exampleton\"\n"                       // 19
-    "postcode = \"EX2 3BB\"\n"                                        // 20
-    "\n"                                                              // 21
-    "[[hours]]\n"                                                     // 22
-    "days = [\"mon\", \"wed\"]\n"                                     // 23
-    "opens = \"20:00\"\n"                                             // 24
-    "closes = \"08:00\"\n"                                            // 25
-    "+++\n"                                                           // 26
+    "categories = [\"talking-therapies\"]\n"                                          // 5
+    "tier = \"staying-well\"\n"                                                       // 6
+    "areas = [\"example-north\"]\n"                                                   // 7
+    "referral = [\"self\", \"professional\"]\n"                                       // 8
+    "cost = \"free\"\n"                                                               // 9
+    "last_reviewed = 2026-11-01\n"                                                    // 10
+    "delivery = [\"phone\"]\n"                                                        // 11
+    "keywords = [\"debt\"]\n"                                                         // 12
+    "[contact]\n"                                                                     // 13
+    "phone = \"020 7946 0999\"\n"                                                     // 14
+    "email = \"debt@example.net\"\n"                                                  // 15
+    "website = \"https://debt.example.net/advice\"\n"                                 // 16
+    "\n"                                                                              // 17
+    "[[locations]]\n"                                                                 // 18
+    "address = \"5 High Street, Exampleton\"\n"                                       // 19
+    "postcode = \"EX2 3BB\"\n"                                                        // 20
+    "\n"                                                                              // 21
+    "[[hours]]\n"                                                                     // 22
+    "days = [\"mon\", \"wed\"]\n"                                                     // 23
+    "opens = \"20:00\"\n"                                                             // 24
+    "closes = \"08:00\"\n"                                                            // 25
+    "+++\n"                                                                           // 26
     "Call us. [Website](https://debt.example.net/) or <mailto:debt@example.net>.\n";  // 27
 
 std::string Edit(std::string text, const std::string& find, const std::string& replace) {
@@ -108,8 +108,9 @@ const std::string k201(201, 'a');
 const std::string k200(200, 'a');
 
 const Case kCases[] = {
-    {"summary_too_long", "Free, confidential advice on debt and money worries for anyone in the north.",
-     k201, "4:11: error: `summary` is 201 characters long; the limit is 200"},
+    {"summary_too_long",
+     "Free, confidential advice on debt and money worries for anyone in the north.", k201,
+     "4:11: error: `summary` is 201 characters long; the limit is 200"},
     {"summary_markdown", "Free, confidential", "**Free**, confidential",
      "4:11: error: `summary` must be plain text, without Markdown formatting"},
     {"summary_html", "Free, confidential", "<b>Free</b>, confidential",
@@ -125,7 +126,8 @@ const Case kCases[] = {
      "5:36: error: `talking-therapies` is listed twice in `categories`"},
     {"unknown_tier", "tier = \"staying-well\"", "tier = \"stayingwell\"",
      "6:8: error: unknown tier `stayingwell`; did you mean `staying-well`?"},
-    {"areas_empty", "areas = [\"example-north\"]", "areas = []", "7:9: error: `areas` lists no areas"},
+    {"areas_empty", "areas = [\"example-north\"]", "areas = []",
+     "7:9: error: `areas` lists no areas"},
     {"areas_all_mixed", "areas = [\"example-north\"]", "areas = [\"example-north\", \"all\"]",
      "7:27: error: `all` cannot be combined with other areas"},
     {"unknown_area", "areas = [\"example-north\"]", "areas = [\"example-nort\"]",
@@ -144,7 +146,8 @@ const Case kCases[] = {
     {"last_reviewed_too_old", "last_reviewed = 2026-11-01", "last_reviewed = 2025-05-26",
      "10:17: error: this entry was last reviewed 546 days ago; entries must be reviewed every "
      "545 days"},
-    {"reopens_without_temporarily_closed", "cost = \"free\"", "cost = \"free\"\nreopens = 2027-01-01",
+    {"reopens_without_temporarily_closed", "cost = \"free\"",
+     "cost = \"free\"\nreopens = 2027-01-01",
      "10:11: error: `reopens` is only for temporarily closed services"},
     {"reopens_in_the_past", "cost = \"free\"",
      "cost = \"free\"\nstatus = \"temporarily-closed\"\nreopens = 2026-11-01",
@@ -155,7 +158,8 @@ const Case kCases[] = {
     {"keyword_empty", "keywords = [\"debt\"]", "keywords = [\"debt\", \"\"]",
      "12:21: error: empty text in `keywords`"},
     {"contact_empty",
-     "phone = \"020 7946 0999\"\nemail = \"debt@example.net\"\nwebsite = \"https://debt.example.net/advice\"\n",
+     "phone = \"020 7946 0999\"\nemail = \"debt@example.net\"\nwebsite = "
+     "\"https://debt.example.net/advice\"\n",
      "", "13:1: error: [contact] needs at least one way to get in touch"},
     {"phone_letters", "020 7946 0999", "0800 SAMARITANS",
      "14:9: error: `0800 SAMARITANS` is not a UK phone number: it contains letters (only digits, "
@@ -182,14 +186,16 @@ const Case kCases[] = {
     {"referral_url_ftp", "[contact]\n", "[contact]\nreferral_url = \"ftp://example.net/form\"\n",
      "14:16: error: `contact.referral_url` must be a web address starting with https:// or "
      "http://, not `ftp://example.net/form`"},
-    {"body_link_javascript", "[Website](https://debt.example.net/)", "[Website](javascript:alert(1))",
+    {"body_link_javascript", "[Website](https://debt.example.net/)",
+     "[Website](javascript:alert(1))",
      "27:20: error: links may only use https:, http:, mailto:, tel: or sms:, not `javascript:`"},
     {"body_link_entity_encoded", "[Website](https://debt.example.net/)",
      "[Website](java&#115;cript:alert(1))",
      "27:20: error: links may only use https:, http:, mailto:, tel: or sms:, not `javascript:`"},
     {"body_autolink_data", "<mailto:debt@example.net>", "<data:text/html,hi>",
      "27:51: error: links may only use https:, http:, mailto:, tel: or sms:, not `data:`"},
-    {"body_angle_destination", "[Website](https://debt.example.net/)", "[Website](<javascript:a b>)",
+    {"body_angle_destination", "[Website](https://debt.example.net/)",
+     "[Website](<javascript:a b>)",
      "27:21: error: links may only use https:, http:, mailto:, tel: or sms:, not `javascript:`"},
     {"body_reference_definition", "Call us.", "Call us.\n\n[x]: vbscript:msgbox",
      "29:6: error: links may only use https:, http:, mailto:, tel: or sms:, not `vbscript:`"},
@@ -209,7 +215,8 @@ const Case kCases[] = {
     {"location_without_name_or_address", "address = \"5 High Street, Exampleton\"\n", "",
      "18:1: error: a location needs a `name` or an `address`"},
     {"postcode_bad", "\"EX2 3BB\"", "\"EX2\"", "20:12: error: `EX2` is not a UK postcode"},
-    {"postcode_lower_case", "\"EX2 3BB\"", "\"ex2 3bb\"", "20:12: error: `ex2 3bb` is not a UK postcode"},
+    {"postcode_lower_case", "\"EX2 3BB\"", "\"ex2 3bb\"",
+     "20:12: error: `ex2 3bb` is not a UK postcode"},
     {"related_unknown", "keywords = [\"debt\"]", "related = [\"alpha-talking-therapy\"]",
      "12:12: error: `related` names `alpha-talking-therapy`, but there is no such service; did "
      "you mean `alpha-talking-therapies`?"},
@@ -249,9 +256,16 @@ struct Boundary {
 std::ostream& operator<<(std::ostream& os, const Boundary& b) { return os << b.name; }
 
 const Boundary kAccepted[] = {
-    {"summary_exactly_200", "Free, confidential advice on debt and money worries for anyone in the north.", k200},
-    {"summary_200_code_points_not_bytes", "Free, confidential advice on debt and money worries for anyone in the north.",
-     std::string(100, 'a') + [] { std::string s; for (int i = 0; i < 100; ++i) s += "\xC3\xA9"; return s; }()},
+    {"summary_exactly_200",
+     "Free, confidential advice on debt and money worries for anyone in the north.", k200},
+    {"summary_200_code_points_not_bytes",
+     "Free, confidential advice on debt and money worries for anyone in the north.",
+     std::string(100, 'a') +
+         [] {
+           std::string s;
+           for (int i = 0; i < 100; ++i) s += "\xC3\xA9";
+           return s;
+         }()},
     {"reviewed_today", "last_reviewed = 2026-11-01", "last_reviewed = 2026-11-23"},
     {"reviewed_365_days_ago", "last_reviewed = 2026-11-01", "last_reviewed = 2025-11-23"},
     {"closes_at_midnight", "closes = \"08:00\"", "closes = \"24:00\""},
@@ -260,7 +274,8 @@ const Boundary kAccepted[] = {
     {"plus_44_with_brackets", "phone = \"020 7946 0999\"", "phone = \"+44 (0)20 7946 0999\""},
     {"ten_digit_0800", "phone = \"020 7946 0999\"", "phone = \"0800 123456\""},
     {"postcode_without_space", "\"EX2 3BB\"", "\"EX23BB\""},
-    {"temporarily_closed_without_reopens", "cost = \"free\"", "cost = \"free\"\nstatus = \"temporarily-closed\""},
+    {"temporarily_closed_without_reopens", "cost = \"free\"",
+     "cost = \"free\"\nstatus = \"temporarily-closed\""},
     {"temporarily_closed_reopening_later", "cost = \"free\"",
      "cost = \"free\"\nstatus = \"temporarily-closed\"\nreopens = 2027-01-04"},
     {"ages_equal", "cost = \"free\"", "cost = \"free\"\nages = { min = 16, max = 16 }"},
@@ -288,16 +303,17 @@ BOOST_AUTO_TEST_CASE(same_phone_after_normalising_is_a_look_alike) {
 }
 
 BOOST_AUTO_TEST_CASE(text_number_matching_a_phone_number_is_a_look_alike) {
-  Diagnostics d = Check({{"gamma", Edit(kGamma, "[contact]\n", "[contact]\ntext = \"01632960123\"\n")}});
+  Diagnostics d =
+      Check({{"gamma", Edit(kGamma, "[contact]\n", "[contact]\ntext = \"01632960123\"\n")}});
   BOOST_TEST(DescribeAll(d) == "14:8: error: looks like a duplicate of " + kAlphaPath +
                                    ": same phone number 01632960123");
 }
 
 BOOST_AUTO_TEST_CASE(look_alike_acknowledged_on_either_side_is_fine) {
   std::string twin = Edit(kGamma, "020 7946 0999", "01632 960123");
-  BOOST_TEST(DescribeAll(Check({{"gamma", Edit(twin, "keywords = [\"debt\"]",
-                                               "not_duplicate_of = [\"alpha-talking-therapies\"]")}})) ==
-             "");
+  BOOST_TEST(DescribeAll(Check(
+                 {{"gamma", Edit(twin, "keywords = [\"debt\"]",
+                                 "not_duplicate_of = [\"alpha-talking-therapies\"]")}})) == "");
   Catalogue c = Base();
   c.services[0].not_duplicate_of.push_back("gamma");
   BOOST_TEST(DescribeAll(Check({{"gamma", twin}}, kToday, c)) == "");
@@ -322,15 +338,16 @@ BOOST_AUTO_TEST_CASE(same_website_ignores_scheme_www_and_trailing_slash) {
   std::string dup = "16:11: error: looks like a duplicate of " + kAlphaPath + ": same website ";
   BOOST_TEST(website("http://www.Example.org/talking/") == dup + "http://www.Example.org/talking/");
   BOOST_TEST(website("https://example.org/talking") == dup + "https://example.org/talking");
-  BOOST_TEST(website("https://example.org/talking/more") == "");  // path differs
+  BOOST_TEST(website("https://example.org/talking/more") == "");   // path differs
   BOOST_TEST(website("https://other.example.org/talking") == "");  // host differs
-  BOOST_TEST(website("https://example.org/Talking") == "");       // paths are case-sensitive
+  BOOST_TEST(website("https://example.org/Talking") == "");        // paths are case-sensitive
 }
 
 BOOST_AUTO_TEST_CASE(near_identical_name_and_summary_is_a_look_alike) {
   std::string twin = Edit(kGamma, "Gamma Debt Advice", "Alpha talking therapies");
-  twin = Edit(twin, "Free, confidential advice on debt and money worries for anyone in the north.",
-              "Free NHS therapy for anxiety and low mood, for adults registered with an Example GP");
+  twin =
+      Edit(twin, "Free, confidential advice on debt and money worries for anyone in the north.",
+           "Free NHS therapy for anxiety and low mood, for adults registered with an Example GP");
   Diagnostics d = Check({{"gamma", twin}});
   BOOST_TEST(DescribeAll(d) == "2:8: error: looks like a duplicate of " + kAlphaPath +
                                    ": very similar name and summary (\"Alpha Talking Therapies\")");
@@ -340,8 +357,9 @@ BOOST_AUTO_TEST_CASE(similar_name_with_a_different_summary_is_not_a_look_alike) 
   std::string other = Edit(kGamma, "Gamma Debt Advice", "Alpha Talking Therapies");
   BOOST_TEST(DescribeAll(Check({{"gamma", other}})) == "");
   // And a similar summary under a clearly different name.
-  other = Edit(kGamma, "Free, confidential advice on debt and money worries for anyone in the north.",
-               "Free NHS therapy for anxiety and low mood for adults registered with an Example GP.");
+  other =
+      Edit(kGamma, "Free, confidential advice on debt and money worries for anyone in the north.",
+           "Free NHS therapy for anxiety and low mood for adults registered with an Example GP.");
   BOOST_TEST(DescribeAll(Check({{"gamma", other}})) == "");
 }
 
@@ -350,8 +368,7 @@ BOOST_AUTO_TEST_CASE(similarity_threshold_both_sides) {
   BOOST_TEST(TokenJaccard("Alpha Talking Therapies North", "Alpha Talking Therapies North Hub") ==
              0.8);
   BOOST_TEST(TokenJaccard("Alpha Talking Therapies", "alpha talking-therapies!") == 1.0);
-  BOOST_TEST(TokenJaccard("Alpha Talking Therapies North", "Alpha Talking Therapies South") <
-             0.8);
+  BOOST_TEST(TokenJaccard("Alpha Talking Therapies North", "Alpha Talking Therapies South") < 0.8);
 }
 
 // ---- site.toml and taxonomy.toml -------------------------------------------
@@ -380,8 +397,8 @@ const SettingsCase kSettings[] = {
      "10:3: error: unknown field `crisis_contactz`; did you mean `crisis_contacts`?"},
     {"duplicate_tier_slug", "taxonomy.toml", "slug = \"primary-care\"", "slug = \"staying-well\"",
      "7:8: error: duplicate tier slug `staying-well`: already used on line 2"},
-    {"category_slug_not_a_slug", "taxonomy.toml", "slug = \"peer-support\"", "slug = \"Peer Support\"",
-     "18:8: error: the category slug `Peer Support` is not a slug"},
+    {"category_slug_not_a_slug", "taxonomy.toml", "slug = \"peer-support\"",
+     "slug = \"Peer Support\"", "18:8: error: the category slug `Peer Support` is not a slug"},
     {"area_called_all", "taxonomy.toml", "slug = \"example-south\"", "slug = \"all\"",
      "28:8: error: `all` cannot be an area slug"},
     {"bad_postcode_district", "taxonomy.toml", "[\"EX9\"]", "[\"EX 9\"]",
@@ -424,15 +441,19 @@ BOOST_AUTO_TEST_CASE(validation_is_deterministic) {
 
 BOOST_AUTO_TEST_CASE(many_bad_links_are_capped_and_positioned) {
   std::string body;
-  for (int i = 0; i < 200; ++i) body += "\xC3\xA9 [x](javascript:1)\n";  // é: columns count code points
+  for (int i = 0; i < 200; ++i)
+    body += "\xC3\xA9 [x](javascript:1)\n";  // é: columns count code points
   Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
   BOOST_TEST_REQUIRE(d.items().size() == 51u);  // 50 listed + the summary
-  BOOST_TEST(Describe(d.items()[0]) == "27:1: error: 200 links with a scheme that is not allowed in "
-                                       "this file; only the first 50 are listed");
-  BOOST_TEST(Describe(d.items()[1]) == "27:7: error: links may only use https:, http:, mailto:, "
-                                       "tel: or sms:, not `javascript:`");
-  BOOST_TEST(Describe(d.items()[50]) == "76:7: error: links may only use https:, http:, mailto:, "
-                                        "tel: or sms:, not `javascript:`");
+  BOOST_TEST(Describe(d.items()[0]) ==
+             "27:1: error: 200 links with a scheme that is not allowed in "
+             "this file; only the first 50 are listed");
+  BOOST_TEST(Describe(d.items()[1]) ==
+             "27:7: error: links may only use https:, http:, mailto:, "
+             "tel: or sms:, not `javascript:`");
+  BOOST_TEST(Describe(d.items()[50]) ==
+             "76:7: error: links may only use https:, http:, mailto:, "
+             "tel: or sms:, not `javascript:`");
 }
 
 BOOST_AUTO_TEST_CASE(regression_quadratic_link_scan) {
