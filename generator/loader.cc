@@ -91,7 +91,7 @@ struct Scope {
 class Reader {
  public:
   Reader(std::string path, int first_line, Diagnostics* diags,
-         std::map<std::string, SourcePos>* positions)
+         KeyPositions* positions)
       : path_(std::move(path)), first_line_(first_line), diags_(diags), positions_(positions) {}
 
   SourcePos Pos(const toml::source_region& r) const {
@@ -104,7 +104,7 @@ class Reader {
   }
 
   void Record(const std::string& key, SourcePos p) {
-    if (positions_ && p.line > 0) (*positions_)[key] = p;
+    if (positions_ && p.line > 0) positions_->Set(key, p);
   }
 
   const std::string& path() const { return path_; }
@@ -300,7 +300,7 @@ class Reader {
   std::string path_;
   int first_line_;
   Diagnostics* diags_;
-  std::map<std::string, SourcePos>* positions_;
+  KeyPositions* positions_;
   std::set<std::string> suggested_;  ///< Keys an unknown key was taken for.
 };
 
@@ -493,7 +493,7 @@ void ReadTaxonomy(const toml::table& root, Reader* r, Taxonomy* taxonomy) {
 // Loads one TOML settings file (site.toml or taxonomy.toml).
 template <typename Fill>
 ReadResult LoadTomlFile(const std::string& path, SourceMap* sources, Diagnostics* diags,
-                        std::map<std::string, SourcePos>* positions, Fill fill) {
+                        KeyPositions* positions, Fill fill) {
   std::error_code ec;
   auto status = fs::symlink_status(path, ec);
   if (ec || !fs::exists(status)) {
@@ -716,10 +716,20 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   // cost 10,000 extra stat calls; lstat is the fallback.
   std::vector<std::pair<std::string, fs::file_status>> listing;
   for (fs::directory_iterator it(services_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code status_ec;
-    fs::file_status st = it->symlink_status(status_ec);
-    if (status_ec) st = fs::file_status(fs::file_type::none);
-    listing.emplace_back(it->path().filename().string(), st);
+    // directory_entry answers is_symlink/is_directory/is_regular_file from
+    // the cached d_type (symlink_status() would stat again).
+    std::error_code e1, e2, e3;
+    fs::file_type type = fs::file_type::none;
+    if (it->is_symlink(e1)) {
+      type = fs::file_type::symlink;
+    } else if (it->is_directory(e2)) {
+      type = fs::file_type::directory;
+    } else if (it->is_regular_file(e3)) {
+      type = fs::file_type::regular;
+    } else if (!e1 && !e2 && !e3) {
+      type = fs::file_type::unknown;  // a FIFO, socket or device: looked at again below
+    }
+    listing.emplace_back(it->path().filename().string(), fs::file_status(type));
   }
   if (ec) {
     diags->Error(services_path, 0, 0, "cannot list the folder: " + ec.message());

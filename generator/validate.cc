@@ -403,10 +403,9 @@ class Checker {
     diags_->Warning(s.path, p.line, p.column, std::move(message), std::move(hint));
   }
 
-  static SourcePos PosIn(const std::map<std::string, SourcePos>& positions,
-                         const std::string& key) {
-    auto it = positions.find(key);
-    return it == positions.end() ? SourcePos{1, 1} : it->second;
+  static SourcePos PosIn(const KeyPositions& positions, const std::string& key) {
+    const SourcePos* pos = positions.Find(key);
+    return pos ? *pos : SourcePos{1, 1};
   }
 
   void SiteError(const std::string& key, std::string message, std::string hint = "") {
