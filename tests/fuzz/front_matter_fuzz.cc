@@ -1,7 +1,11 @@
 // libFuzzer target: one service entry's bytes through the loader
 // (ParseServiceEntry), the validator (against a small fixed catalogue) and
-// the text formatter. Run:
-//   build-fuzz/tests/fuzz/front_matter_fuzz -max_len=65536 tests/fuzz/corpus
+// the text formatter. Build and run (one process, a few minutes):
+//   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DSIGNPOST_FUZZ=ON \
+//       -DSIGNPOST_TESTS=OFF && ninja -C build-fuzz front_matter_fuzz
+//   mkdir -p /tmp/fuzz && cp tests/fuzz/corpus/* /tmp/fuzz/
+//   build-fuzz/tests/fuzz/front_matter_fuzz -max_total_time=300 -max_len=65536 \
+//       -dict=tests/fuzz/front_matter.dict /tmp/fuzz
 #include <cstddef>
 #include <cstdint>
 #include <string>
