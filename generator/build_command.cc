@@ -71,9 +71,9 @@ int RunBuild(const BuildOptions& options) {
                   .count();
     size_t published = 0;
     for (const Service& s : catalogue.services) published += s.IsPublished();
-    std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n", published,
-                 writer.files_written(), writer.bytes_written() / 1e6, options.out_dir.c_str(),
-                 static_cast<long long>(ms));
+    std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n",
+                 published, writer.files_written(), writer.bytes_written() / 1e6,
+                 options.out_dir.c_str(), static_cast<long long>(ms));
   }
   return kExitOk;
 }
