@@ -110,7 +110,15 @@ MarkdownResult RenderMarkdown(std::string_view markdown) {
     }
   }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  std::unique_ptr<cmark_node, NodeDeleter> root(cmark_parser_finish(parser.get()));
+  std::unique_ptr<cmark_node, NodeDeleter> root;
+  {
+    // cmark-gfm 0.29's cmark_parser_finish switches the extensions' special
+    // inline characters on and off in a process-wide table, so two threads
+    // finishing at once lose each other's `~` (strikethrough) or `|` (tables).
+    static std::mutex finish_mutex;
+    std::lock_guard<std::mutex> lock(finish_mutex);
+    root.reset(cmark_parser_finish(parser.get()));
+  }
   if (!root) {
     result.ok = false;
     result.message = "the text could not be read as Markdown";
