@@ -67,6 +67,29 @@ void ImageToLink(cmark_node* image) {
   cmark_node_free(image);
 }
 
+// A phone number must not wrap across lines: spaces in the text of tel: and
+// sms: links become no-break spaces.
+void KeepNumberTogether(cmark_node* link) {
+  const char* url = cmark_node_get_url(link);
+  if (url == nullptr) return;
+  std::string scheme(url, std::min<size_t>(4, std::strlen(url)));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "tel:" && scheme != "sms:") return;
+  for (cmark_node* child = cmark_node_first_child(link); child; child = cmark_node_next(child)) {
+    if (cmark_node_get_type(child) != CMARK_NODE_TEXT) continue;
+    std::string text = cmark_node_get_literal(child);
+    std::string out;
+    for (char c : text) {
+      if (c == ' ') {
+        out += "\xc2\xa0";
+      } else {
+        out.push_back(c);
+      }
+    }
+    cmark_node_set_literal(child, out.c_str());
+  }
+}
+
 struct ParserDeleter {
   void operator()(cmark_parser* p) const { cmark_parser_free(p); }
 };
@@ -174,7 +197,11 @@ MarkdownResult RenderMarkdown(std::string_view markdown) {
 
   for (cmark_node* link : links) {
     const char* url = cmark_node_get_url(link);
-    if (!IsSafeUrl(url ? url : "")) Unwrap(link);
+    if (!IsSafeUrl(url ? url : "")) {
+      Unwrap(link);
+    } else {
+      KeepNumberTogether(link);
+    }
   }
   for (cmark_node* image : images) {
     const char* url = cmark_node_get_url(image);

@@ -45,7 +45,7 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
   j["organization_id"] = org_id;
   j["name"] = s.name;
   j["description"] = s.summary;
-  if (IsWebUrl(s.contact.website)) j["url"] = s.contact.website;
+  if (IsHttpLink(s.contact.website)) j["url"] = s.contact.website;
   if (!s.contact.email.empty()) j["email"] = s.contact.email;
   j["status"] = s.status == Status::kTemporarilyClosed ? "temporarily closed" : "active";
   j["fees"] = s.cost_note.empty() ? CostLabel(s.cost) : CostLabel(s.cost) + ". " + s.cost_note;

@@ -180,7 +180,7 @@ std::string DisplayUrl(std::string_view url) {
   return s;
 }
 
-bool IsWebUrl(std::string_view url) {
+bool IsHttpLink(std::string_view url) {
   std::string lower;
   for (char c : url) {
     unsigned char u = static_cast<unsigned char>(c);

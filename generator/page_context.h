@@ -40,7 +40,7 @@ std::string IndexLetter(std::string_view name);
 /// A website for display: scheme, "www." and trailing '/' dropped.
 std::string DisplayUrl(std::string_view url);
 /// True for an http: or https: URL without characters that would need care.
-bool IsWebUrl(std::string_view url);
+bool IsHttpLink(std::string_view url);
 
 }  // namespace signpost
 

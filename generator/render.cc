@@ -48,6 +48,19 @@ mu::data StringList(const std::vector<std::string>& items) {
   return list;
 }
 
+// Phone numbers must not wrap across lines: "116 123" -> "116\u00a0123".
+std::string NonBreaking(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ') {
+      out += "\xc2\xa0";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string ServiceHref(const std::string& slug) { return "services/" + slug + "/"; }
 
 std::string UrlEncode(std::string_view s) {
@@ -165,9 +178,9 @@ class SiteRenderer {
       d.set("name", c.name);
       SetOrFalse(&d, "description", c.description);
       std::string tel = TelHref(c.phone), sms = SmsHref(c.text);
-      d.set("phone", c.phone);
+      d.set("phone", NonBreaking(c.phone));
       SetOrFalse(&d, "phone_href", tel);
-      d.set("text", c.text);
+      d.set("text", NonBreaking(c.text));
       SetOrFalse(&d, "text_href", sms);
       crisis.push_back(d);
     }
@@ -223,7 +236,7 @@ class SiteRenderer {
   std::string RepositoryUrl() const {
     std::string repo = cat_.site.repository;
     while (!repo.empty() && repo.back() == '/') repo.pop_back();
-    return IsWebUrl(repo) ? repo : "";
+    return IsHttpLink(repo) ? repo : "";
   }
 
   std::string AreasText(const Service& s) const {
@@ -252,7 +265,7 @@ class SiteRenderer {
     d.set("temporarily_closed", s.status == Status::kTemporarilyClosed);
     SetOrFalse(&d, "reopens",
                s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
-    d.set("phone", s.contact.phone);
+    d.set("phone", NonBreaking(s.contact.phone));
     SetOrFalse(&d, "phone_href", TelHref(s.contact.phone));
     return d;
   }
@@ -326,11 +339,14 @@ class SiteRenderer {
     mu::data home = PageData(
         cat_.site.title, "Find mental health and wellbeing services in " + cat_.site.title + ".");
     home.set("is_home", true);
+    // The page has its own search box; a second `q` field would confuse.
+    home.set("has_page_search", true);
     ok = Emit("home", "", home, diags) && ok;
     sitemap_.push_back({"", all_latest});
 
     mu::data search = PageData("Search", "Search the directory of services.");
     search.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    search.set("has_page_search", true);
     ok = Emit("search", "search/", search, diags) && ok;
     sitemap_.push_back({"search/", std::nullopt});
 
@@ -511,7 +527,7 @@ class SiteRenderer {
     page.set("self_referral", s.AcceptsSelfReferral());
     page.set("referral", StringList(routes));
     page.set("referral_text", JoinWords(routes));
-    if (IsWebUrl(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
+    if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
     SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
     SetIf(&page, "eligibility", s.eligibility);
     page.set("areas_text", AreasText(s));
@@ -530,12 +546,12 @@ class SiteRenderer {
     mu::data contact;
     bool any_contact = false;
     if (std::string tel = TelHref(s.contact.phone); !tel.empty()) {
-      contact.set("phone", s.contact.phone);
+      contact.set("phone", NonBreaking(s.contact.phone));
       contact.set("phone_href", tel);
       any_contact = true;
     }
     if (std::string sms = SmsHref(s.contact.text); !sms.empty()) {
-      contact.set("text", s.contact.text);
+      contact.set("text", NonBreaking(s.contact.text));
       contact.set("text_href", sms);
       any_contact = true;
     }
@@ -545,7 +561,7 @@ class SiteRenderer {
       contact.set("email_href", "mailto:" + s.contact.email);
       any_contact = true;
     }
-    if (IsWebUrl(s.contact.website)) {
+    if (IsHttpLink(s.contact.website)) {
       contact.set("website", s.contact.website);
       contact.set("website_text", DisplayUrl(s.contact.website));
       any_contact = true;

@@ -42,6 +42,8 @@ BOOST_AUTO_TEST_CASE(renders_gfm_features) {
        "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
        "<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n"},
       {"[call](tel:01632960123)", "<p><a href=\"tel:01632960123\">call</a></p>\n"},
+      {"[01632 960123](tel:01632960123)",
+       "<p><a href=\"tel:01632960123\">01632\u00a0960123</a></p>\n"},
       {"[text](sms:85258)", "<p><a href=\"sms:85258\">text</a></p>\n"},
       {"[rel](../other/)", "<p><a href=\"../other/\">rel</a></p>\n"},
       {"[frag](#top)", "<p><a href=\"#top\">frag</a></p>\n"},

@@ -74,11 +74,11 @@ BOOST_AUTO_TEST_CASE(ages_lists_and_urls) {
   BOOST_TEST(JoinWords({"a", "b"}) == "a and b");
   BOOST_TEST(JoinWords({"a", "b", "c"}) == "a, b and c");
   BOOST_TEST(DisplayUrl("https://www.example.org/talk/") == "example.org/talk");
-  BOOST_TEST(IsWebUrl("https://example.org/x"));
-  BOOST_TEST(IsWebUrl("HTTP://example.org"));
-  BOOST_TEST(!IsWebUrl("javascript:alert(1)"));
-  BOOST_TEST(!IsWebUrl("mailto:a@b.c"));
-  BOOST_TEST(!IsWebUrl("https://exa mple.org"));
+  BOOST_TEST(IsHttpLink("https://example.org/x"));
+  BOOST_TEST(IsHttpLink("HTTP://example.org"));
+  BOOST_TEST(!IsHttpLink("javascript:alert(1)"));
+  BOOST_TEST(!IsHttpLink("mailto:a@b.c"));
+  BOOST_TEST(!IsHttpLink("https://exa mple.org"));
   BOOST_TEST(IndexLetter("mind") == "M");
   BOOST_TEST(IndexLetter("\"Quoted\"") == "Q");
   BOOST_TEST(IndexLetter("123 Club") == "#");
