@@ -192,11 +192,8 @@ std::string StableUuid(std::string_view key) {
 }
 
 std::string OpenDataJson(const Catalogue& catalogue) {
-  Json contents = Json::array();
-  for (const Service& s : catalogue.services) {
-    if (s.IsPublished()) contents.push_back(ServiceJson(catalogue, s));
-  }
-  size_t n = contents.size();
+  size_t n = 0;
+  for (const Service& s : catalogue.services) n += s.IsPublished();
   Json page;
   page["total_items"] = n;
   page["total_pages"] = 1;
@@ -205,9 +202,21 @@ std::string OpenDataJson(const Catalogue& catalogue) {
   page["first_page"] = true;
   page["last_page"] = true;
   page["empty"] = n == 0;
-  page["contents"] = contents;
-  // Invalid UTF-8 can't reach here (the loader refuses it), but never throw.
-  return page.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
+  page["contents"] = Json::array();
+  std::string head = page.dump();
+  // Serialise one service at a time: a DOM of 10,000 services would cost
+  // hundreds of MB. One service per line keeps diffs of the export readable.
+  std::string out = head.substr(0, head.size() - 2);  // drop "]}"
+  bool first = true;
+  for (const Service& s : catalogue.services) {
+    if (!s.IsPublished()) continue;
+    out += first ? "\n" : ",\n";
+    first = false;
+    // Invalid UTF-8 can't reach here (the loader refuses it), but never throw.
+    out += ServiceJson(catalogue, s).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  out += "\n]}\n";
+  return out;
 }
 
 bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -14,11 +16,13 @@ namespace signpost {
 
 namespace mu = kainjow::mustache;
 
-const char* const kContentSecurityPolicy =
+namespace {
+
+// TODO(lead): read this from security_policy.h once the serve work lands, so
+// the meta tag and serve's header cannot drift apart.
+constexpr char kPagePolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
-
-namespace {
 
 void SetIf(mu::data* d, const std::string& key, const std::string& value) {
   if (!value.empty()) d->set(key, value);
@@ -136,15 +140,13 @@ class SiteRenderer {
     if (!theme_.Load(templates_dir, diags)) return false;
     if (!WriteAssets(templates_dir, writer_, &assets_, diags)) return false;
     Prepare();
-    bool ok = RenderListPages(diags);
-    ok = RenderServicePages(diags) && ok;
+    bool ok = RenderPages(diags);
     ok = WriteSitemap(diags) && ok;
     ok =
         writer_->Write(
             "robots.txt",
             "User-agent: *\nAllow: /\n\nSitemap: " + cat_.site.base_url + "sitemap.xml\n", diags) &&
         ok;
-    ok = WriteOpenData(cat_, writer_, diags) && ok;
     return ok && !diags->HasErrors();
   }
 
@@ -154,11 +156,14 @@ class SiteRenderer {
     for (const Service& s : cat_.services) {
       if (s.IsPublished()) published_.push_back(&s);
     }
-    by_name_ = published_;
-    std::stable_sort(by_name_.begin(), by_name_.end(), [](const Service* a, const Service* b) {
-      std::string ka = SortKey(a->name), kb = SortKey(b->name);
-      return ka != kb ? ka < kb : a->slug < b->slug;
+    // Sort keys computed once, not twice per comparison.
+    std::vector<std::pair<std::string, const Service*>> keyed;
+    keyed.reserve(published_.size());
+    for (const Service* s : published_) keyed.emplace_back(SortKey(s->name), s);
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second->slug < b.second->slug;
     });
+    for (const auto& [key, s] : keyed) by_name_.push_back(s);
     for (const Service* s : by_name_) cards_.emplace(s->slug, Card(*s));
 
     mu::data site;
@@ -167,7 +172,7 @@ class SiteRenderer {
     site.set("base_url", cat_.site.base_url);
     SetIf(&site, "repository", RepositoryUrl());
     common_.set("site", site);
-    common_.set("csp", kContentSecurityPolicy);
+    common_.set("csp", kPagePolicy);
     mu::data assets;
     for (const auto& [key, path] : assets_) assets.set(key, path);
     common_.set("assets", assets);
@@ -286,7 +291,7 @@ class SiteRenderer {
   }
 
   // Renders page template `name` into `dir` + "index.html" (or `file`).
-  bool Emit(const std::string& name, const std::string& dir, mu::data page, Diagnostics* diags,
+  bool Emit(const std::string& name, const std::string& dir, mu::data& page, Diagnostics* diags,
             const std::string& file = "index.html", const std::string& root_override = "") {
     std::string root = root_override.empty() ? RootFor(dir) : root_override;
     page.set("root", root);
@@ -332,97 +337,105 @@ class SiteRenderer {
     return latest;
   }
 
-  bool RenderListPages(Diagnostics* diags) {
-    bool ok = true;
-    std::optional<Date> all_latest = Latest(published_);
+  void AddToSitemap(std::string path, std::optional<Date> lastmod) {
+    std::lock_guard<std::mutex> lock(sitemap_mutex_);
+    sitemap_.push_back({std::move(path), lastmod});
+  }
 
+  // A name-and-link item for the long lists (A to Z, pathway cells), much
+  // cheaper to copy than a full card.
+  static mu::data Item(const Service& s) {
+    mu::data d;
+    d.set("name", s.name);
+    d.set("href", ServiceHref(s.slug));
+    d.set("organisation", s.organisation);
+    return d;
+  }
+
+  void RenderSmallPages(Diagnostics* diags) {
+    std::optional<Date> all_latest = Latest(published_);
     mu::data home = PageData(
         cat_.site.title, "Find mental health and wellbeing services in " + cat_.site.title + ".");
     home.set("is_home", true);
     // The page has its own search box; a second `q` field would confuse.
     home.set("has_page_search", true);
-    ok = Emit("home", "", home, diags) && ok;
-    sitemap_.push_back({"", all_latest});
+    Emit("home", "", home, diags);
+    AddToSitemap("", all_latest);
 
     mu::data search = PageData("Search", "Search the directory of services.");
     search.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
     search.set("has_page_search", true);
-    ok = Emit("search", "search/", search, diags) && ok;
-    sitemap_.push_back({"search/", std::nullopt});
+    Emit("search", "search/", search, diags);
+    AddToSitemap("search/", std::nullopt);
 
     mu::data a11y = PageData("Accessibility statement",
                              "How accessible this website is and how to report a problem.");
     a11y.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    ok = Emit("accessibility", "accessibility/", a11y, diags) && ok;
-    sitemap_.push_back({"accessibility/", std::nullopt});
+    Emit("accessibility", "accessibility/", a11y, diags);
+    AddToSitemap("accessibility/", std::nullopt);
 
     mu::data not_found = PageData("Page not found", "");
-    ok = Emit("404", "", not_found, diags, "404.html", BasePath(cat_.site.base_url)) && ok;
+    Emit("404", "", not_found, diags, "404.html", BasePath(cat_.site.base_url));
 
-    // Categories.
     mu::data cats_page = PageData("Services by need", "Every kind of support in the directory.");
     cats_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    ok = Emit("categories", "categories/", cats_page, diags) && ok;
-    sitemap_.push_back({"categories/", all_latest});
-    for (const Category& c : cat_.taxonomy.categories) {
-      auto services = Select([&](const Service& s) { return Has(s.categories, c.slug); });
-      mu::data page = PageData(c.name, c.description);
-      page.set("name", c.name);
-      SetIf(&page, "intro", c.description);
-      page.set("services", CardList(services));
-      page.set("has_services", !services.empty());
-      page.set("count_text",
-               services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
-      page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
-      std::string dir = "categories/" + c.slug + "/";
-      ok = Emit("category", dir, page, diags) && ok;
-      sitemap_.push_back({dir, Latest(services)});
-    }
+    Emit("categories", "categories/", cats_page, diags);
+    AddToSitemap("categories/", all_latest);
 
-    // Areas: local services first, then borough-wide ones.
     mu::data areas_page = PageData("Services by area", "Services in each part of the borough.");
     areas_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    ok = Emit("areas", "areas/", areas_page, diags) && ok;
-    sitemap_.push_back({"areas/", all_latest});
-    auto everyone = Select([](const Service& s) { return s.CoversAllAreas(); });
-    for (const Area& a : cat_.taxonomy.areas) {
-      auto local = Select([&](const Service& s) { return Has(s.areas, a.slug); });
-      mu::data page = PageData(a.name, "Services in " + a.name + ". " + a.description);
-      page.set("name", a.name);
-      SetIf(&page, "intro", a.description);
-      page.set("postcodes", JoinWords(a.postcodes));
-      page.set("services", CardList(local));
-      page.set("has_services", !local.empty());
-      page.set("everyone", CardList(everyone));
-      page.set("has_everyone", !everyone.empty());
-      page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
-      std::string dir = "areas/" + a.slug + "/";
-      ok = Emit("area", dir, page, diags) && ok;
-      auto both = local;
-      both.insert(both.end(), everyone.begin(), everyone.end());
-      sitemap_.push_back({dir, Latest(both)});
-    }
-
-    // Tiers.
-    for (const Tier& t : cat_.taxonomy.tiers) {
-      auto services = Select([&](const Service& s) { return s.tier == t.slug; });
-      mu::data page = PageData(t.name, t.description);
-      page.set("name", t.name);
-      SetIf(&page, "intro", t.description);
-      page.set("services", CardList(services));
-      page.set("has_services", !services.empty());
-      page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
-      std::string dir = "tiers/" + t.slug + "/";
-      ok = Emit("tier", dir, page, diags) && ok;
-      sitemap_.push_back({dir, Latest(services)});
-    }
-
-    ok = RenderPathway(diags) && ok;
-    ok = RenderAtoZ(diags) && ok;
-    return ok;
+    Emit("areas", "areas/", areas_page, diags);
+    AddToSitemap("areas/", all_latest);
   }
 
-  bool RenderPathway(Diagnostics* diags) {
+  void RenderCategory(const Category& c, Diagnostics* diags) {
+    auto services = Select([&](const Service& s) { return Has(s.categories, c.slug); });
+    mu::data page = PageData(c.name, c.description);
+    page.set("name", c.name);
+    SetIf(&page, "intro", c.description);
+    page.set("services", CardList(services));
+    page.set("has_services", !services.empty());
+    page.set("count_text",
+             services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
+    std::string dir = "categories/" + c.slug + "/";
+    Emit("category", dir, page, diags);
+    AddToSitemap(dir, Latest(services));
+  }
+
+  // Local services first, then the borough-wide ones.
+  void RenderArea(const Area& a, Diagnostics* diags) {
+    auto local = Select([&](const Service& s) { return Has(s.areas, a.slug); });
+    auto everyone = Select([](const Service& s) { return s.CoversAllAreas(); });
+    mu::data page = PageData(a.name, "Services in " + a.name + ". " + a.description);
+    page.set("name", a.name);
+    SetIf(&page, "intro", a.description);
+    page.set("postcodes", JoinWords(a.postcodes));
+    page.set("services", CardList(local));
+    page.set("has_services", !local.empty());
+    page.set("everyone", CardList(everyone));
+    page.set("has_everyone", !everyone.empty());
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
+    std::string dir = "areas/" + a.slug + "/";
+    Emit("area", dir, page, diags);
+    local.insert(local.end(), everyone.begin(), everyone.end());
+    AddToSitemap(dir, Latest(local));
+  }
+
+  void RenderTier(const Tier& t, Diagnostics* diags) {
+    auto services = Select([&](const Service& s) { return s.tier == t.slug; });
+    mu::data page = PageData(t.name, t.description);
+    page.set("name", t.name);
+    SetIf(&page, "intro", t.description);
+    page.set("services", CardList(services));
+    page.set("has_services", !services.empty());
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
+    std::string dir = "tiers/" + t.slug + "/";
+    Emit("tier", dir, page, diags);
+    AddToSitemap(dir, Latest(services));
+  }
+
+  void RenderPathway(Diagnostics* diags) {
     mu::data page = PageData("Pathway map",
                              "Every service placed by need and by step of the pathway, "
                              "showing where there are gaps.");
@@ -430,35 +443,50 @@ class SiteRenderer {
     for (const Tier& t : cat_.taxonomy.tiers) {
       columns.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description, 0));
     }
+    // One pass over the services fills every cell.
+    size_t n_tiers = cat_.taxonomy.tiers.size();
+    std::vector<std::vector<const Service*>> cells(cat_.taxonomy.categories.size() * n_tiers);
+    for (const Service* s : by_name_) {
+      for (size_t t = 0; t < n_tiers; ++t) {
+        if (cat_.taxonomy.tiers[t].slug != s->tier) continue;
+        for (size_t c = 0; c < cat_.taxonomy.categories.size(); ++c) {
+          if (Has(s->categories, cat_.taxonomy.categories[c].slug)) {
+            cells[c * n_tiers + t].push_back(s);
+          }
+        }
+      }
+    }
     mu::data rows{mu::data::type::list};
     size_t gaps = 0;
-    for (const Category& c : cat_.taxonomy.categories) {
+    for (size_t c = 0; c < cat_.taxonomy.categories.size(); ++c) {
+      const Category& category = cat_.taxonomy.categories[c];
       mu::data row;
-      row.set("name", c.name);
-      row.set("href", "categories/" + c.slug + "/");
-      mu::data cells{mu::data::type::list};
-      for (const Tier& t : cat_.taxonomy.tiers) {
-        auto services =
-            Select([&](const Service& s) { return s.tier == t.slug && Has(s.categories, c.slug); });
+      row.set("name", category.name);
+      row.set("href", "categories/" + category.slug + "/");
+      mu::data cell_list{mu::data::type::list};
+      for (size_t t = 0; t < n_tiers; ++t) {
+        const auto& services = cells[c * n_tiers + t];
         mu::data cell;
-        cell.set("tier_name", t.name);
-        cell.set("services", CardList(services));
+        cell.set("tier_name", cat_.taxonomy.tiers[t].name);
+        mu::data items{mu::data::type::list};
+        for (const Service* s : services) items.push_back(Item(*s));
+        cell.set("services", items);
         cell.set("empty", services.empty());
         gaps += services.empty();
-        cells.push_back(cell);
+        cell_list.push_back(cell);
       }
-      row.set("cells", cells);
+      row.set("cells", cell_list);
       rows.push_back(row);
     }
     page.set("columns", columns);
     page.set("rows", rows);
     page.set("gap_count", std::to_string(gaps));
     page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    sitemap_.push_back({"pathway/", Latest(published_)});
-    return Emit("pathway", "pathway/", page, diags);
+    AddToSitemap("pathway/", Latest(published_));
+    Emit("pathway", "pathway/", page, diags);
   }
 
-  bool RenderAtoZ(Diagnostics* diags) {
+  void RenderAtoZ(Diagnostics* diags) {
     std::map<std::string, std::vector<const Service*>> by_letter;
     for (const Service* s : by_name_) by_letter[IndexLetter(s->name)].push_back(s);
     mu::data letters{mu::data::type::list}, groups{mu::data::type::list};
@@ -476,27 +504,48 @@ class SiteRenderer {
       letters.push_back(l);
       if (!has) continue;
       mu::data g = l;
-      g.set("services", CardList(it->second));
+      mu::data items{mu::data::type::list};
+      for (const Service* s : it->second) items.push_back(Item(*s));
+      g.set("services", items);
       groups.push_back(g);
     }
     mu::data page = PageData("Services A to Z", "Every service in the directory, A to Z.");
     page.set("letters", letters);
     page.set("groups", groups);
     page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    sitemap_.push_back({"a-z/", Latest(published_)});
-    return Emit("a-z", "a-z/", page, diags);
+    AddToSitemap("a-z/", Latest(published_));
+    Emit("a-z", "a-z/", page, diags);
   }
 
-  bool RenderServicePages(Diagnostics* diags) {
+  // Every page is a job; both cores take jobs until none are left. The big
+  // list pages go first so they do not finish last on one core.
+  bool RenderPages(Diagnostics* diags) {
+    std::vector<std::function<void(Diagnostics*)>> jobs;
+    jobs.emplace_back([this](Diagnostics* d) { RenderAtoZ(d); });
+    jobs.emplace_back([this](Diagnostics* d) { RenderPathway(d); });
+    for (const Area& a : cat_.taxonomy.areas) {
+      jobs.emplace_back([this, &a](Diagnostics* d) { RenderArea(a, d); });
+    }
+    for (const Category& c : cat_.taxonomy.categories) {
+      jobs.emplace_back([this, &c](Diagnostics* d) { RenderCategory(c, d); });
+    }
+    for (const Tier& t : cat_.taxonomy.tiers) {
+      jobs.emplace_back([this, &t](Diagnostics* d) { RenderTier(t, d); });
+    }
+    jobs.emplace_back([this](Diagnostics* d) { RenderSmallPages(d); });
+    jobs.emplace_back([this](Diagnostics* d) { WriteOpenData(cat_, writer_, d); });
     for (const Service* s : published_) {
-      sitemap_.push_back({ServiceHref(s->slug), s->last_reviewed});
+      jobs.emplace_back([this, s](Diagnostics* d) {
+        AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
+        RenderService(*s, d);
+      });
     }
     unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    if (published_.size() < 64) threads = 1;
+    if (jobs.size() < 64) threads = 1;
     std::atomic<size_t> next{0};
     std::vector<Diagnostics> thread_diags(threads);
     auto work = [&](Diagnostics* d) {
-      for (size_t i = next++; i < published_.size(); i = next++) RenderService(*published_[i], d);
+      for (size_t i = next++; i < jobs.size(); i = next++) jobs[i](d);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, &thread_diags[t]);
@@ -671,6 +720,7 @@ class SiteRenderer {
   std::vector<const Service*> published_;  // by slug
   std::vector<const Service*> by_name_;
   std::map<std::string, mu::data> cards_;
+  std::mutex sitemap_mutex_;  // guards sitemap_: pages are rendered on several threads
   std::vector<SitemapEntry> sitemap_;
 };
 
