@@ -139,6 +139,7 @@ class SiteRenderer {
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
     if (!WriteAssets(templates_dir, writer_, &assets_, diags)) return false;
+    if (!theme_.CheckAssets(assets_, diags)) return false;
     Prepare();
     bool ok = RenderPages(diags);
     ok = WriteSitemap(diags) && ok;
