@@ -65,6 +65,10 @@ std::string LocaliseNhsukCss(std::string_view css);
 bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
                  Diagnostics* diags);
 
+/// Escapes & < > " ' for HTML text and quoted attributes (what `{{value}}`
+/// does in every template).
+std::string HtmlEscape(const std::string& text);
+
 /// Converts a byte offset in `text` to a 1-based line and column (code points).
 void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column);
 
