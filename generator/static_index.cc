@@ -26,6 +26,16 @@ std::string ContentHash(std::string_view bytes) {
 
 namespace {
 
+// Postings store integer sums of weight * count, exact in any language.
+static_assert(
+    [] {
+      for (double w : kFtsWeights) {
+        if (w != static_cast<int>(w) || w < 0) return false;
+      }
+      return true;
+    }(),
+    "the static index needs whole-number column weights");
+
 using Json = nlohmann::json;
 
 std::string Dump(const Json& json) {
