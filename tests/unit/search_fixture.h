@@ -4,10 +4,17 @@
 #ifndef SIGNPOST_TESTS_UNIT_SEARCH_FIXTURE_H_
 #define SIGNPOST_TESTS_UNIT_SEARCH_FIXTURE_H_
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "catalogue.h"
+#include "search_index.h"
+#include "site_writer.h"
 
 namespace signpost::testing {
 
@@ -127,6 +134,39 @@ inline Catalogue MakeSearchCatalogue() {
   };
   c.services[1].status = Status::kClosed;
   return c;
+}
+
+/// A temporary folder removed when the object goes away.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "signpost-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// Runs the index stage alone into <dir>/site; returns false on failure.
+inline bool BuildSearchSite(const Catalogue& catalogue, const std::string& dir,
+                            Diagnostics* diags) {
+  SiteWriter writer(dir + "/site");
+  return writer.Begin(diags) && writer.Write(SiteWriter::kMarkerFile, "", diags) &&
+         WriteSearchIndex(catalogue, &writer, diags) && writer.Commit(diags);
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 }  // namespace signpost::testing
