@@ -209,7 +209,7 @@ namespace {
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE tiers(slug TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE categories(slug TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE categories(slug TEXT PRIMARY KEY, name TEXT NOT NULL, synonyms TEXT NOT NULL);
 CREATE TABLE areas(slug TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE services(
   id INTEGER PRIMARY KEY,
@@ -229,7 +229,8 @@ CREATE TABLE services(
   age_max INTEGER,
   waiting_time TEXT NOT NULL,
   last_reviewed TEXT NOT NULL,
-  url TEXT NOT NULL);
+  url TEXT NOT NULL,
+  keywords TEXT NOT NULL);
 CREATE TABLE service_categories(service_id INTEGER NOT NULL, category TEXT NOT NULL,
   PRIMARY KEY(category, service_id)) WITHOUT ROWID;
 CREATE TABLE service_areas(service_id INTEGER NOT NULL, area TEXT NOT NULL,
@@ -286,11 +287,11 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   SqliteStmt meta, tier, category, area, service, fts, categories, areas, referral, delivery;
   if (!meta.Prepare(db, "INSERT INTO meta VALUES(?1, ?2)", error) ||
       !tier.Prepare(db, "INSERT OR IGNORE INTO tiers VALUES(?1, ?2, ?3)", error) ||
-      !category.Prepare(db, "INSERT OR IGNORE INTO categories VALUES(?1, ?2)", error) ||
+      !category.Prepare(db, "INSERT OR IGNORE INTO categories VALUES(?1, ?2, ?3)", error) ||
       !area.Prepare(db, "INSERT OR IGNORE INTO areas VALUES(?1, ?2)", error) ||
       !service.Prepare(db,
                        "INSERT INTO services VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                       "?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                       "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                        error) ||
       !fts.Prepare(db,
                    "INSERT INTO fts(rowid, name, keywords, organisation, summary, body) "
@@ -332,6 +333,9 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   for (const Category& c : catalogue.taxonomy.categories) {
     category.BindText(1, c.slug);
     category.BindText(2, c.name);
+    std::string synonyms;
+    for (const std::string& synonym : c.synonyms) AppendLine(&synonyms, synonym);
+    category.BindText(3, synonyms);
     if (!step(&category)) return false;
   }
   for (const Area& a : catalogue.taxonomy.areas) {
@@ -376,6 +380,9 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
     service.BindText(16, s->waiting_time);
     service.BindText(17, s->last_reviewed.ToIso());
     service.BindText(18, "services/" + s->slug + "/");
+    std::string keywords;
+    for (const std::string& keyword : s->keywords) AppendLine(&keywords, keyword);
+    service.BindText(19, keywords);
     if (!step(&service)) return false;
 
     std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy);

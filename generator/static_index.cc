@@ -20,7 +20,7 @@ std::string ContentHash(std::string_view bytes) {
     h *= 1099511628211ULL;
   }
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%010llx", h & 0xffffffffffULL);
+  std::snprintf(buf, sizeof buf, "%08llx", h & 0xffffffffULL);
   return buf;
 }
 
@@ -69,14 +69,16 @@ class Exporter {
       : db_(db), writer_(writer), diags_(diags), error_(error) {}
 
   bool Run() {
-    return ReadDocuments() && ReadPostings() && WriteLengths() && WriteShards() && WriteCards() &&
-           WriteFacets() && WriteWords() && WriteManifest();
+    return ReadDocuments() && ReadPostings() && Renumber() && WriteLengths() && WriteShards() &&
+           WriteCards() && WriteFacets() && WriteWords() && WriteManifest();
   }
 
  private:
   // Writes `json` as <stem>.<hash>.json and returns the file name.
   bool Emit(const std::string& stem, const Json& json, std::string* name) {
-    std::string bytes = Dump(json);
+    return EmitBytes(stem, Dump(json), name);
+  }
+  bool EmitBytes(const std::string& stem, const std::string& bytes, std::string* name) {
     *name = stem + "." + ContentHash(bytes) + ".json";
     return writer_->Write(std::string(kStaticIndexDir) + *name, bytes, diags_);
   }
@@ -101,14 +103,12 @@ class Exporter {
         *error_ = "service ids are not 1..N";
         return false;
       }
+      // Only what a result shows; the URL is services/<slug>/.
       Json card = {{"slug", stmt.Text(1)},
                    {"name", stmt.Text(2)},
-                   {"org", stmt.Text(3)},
                    {"summary", stmt.Text(4)},
                    {"phone", stmt.Text(5)},
                    {"cost", stmt.Text(8)},
-                   {"tier", stmt.Text(9)},
-                   {"url", stmt.Text(10)},
                    {"ages", Json::array({stmt.IsNull(6) ? Json(nullptr) : Json(stmt.Int(6)),
                                          stmt.IsNull(7) ? Json(nullptr) : Json(stmt.Int(7))})},
                    {"referral", Json::array()},
@@ -147,9 +147,12 @@ class Exporter {
     }
     SqliteStmt stmt;
     if (!stmt.Prepare(db_, "SELECT term, doc, col FROM temp.fts_instance", error_)) return false;
-    std::map<std::string, int> column_weight;
+    // Column names differ in their first letter; a lookup per row by string
+    // would dominate the export (millions of token instances).
+    int weight_by_letter[256] = {};
     for (size_t i = 0; i < kFtsColumns.size(); ++i) {
-      column_weight[kFtsColumns[i]] = static_cast<int>(kFtsWeights[i]);
+      weight_by_letter[static_cast<unsigned char>(kFtsColumns[i][0])] =
+          static_cast<int>(kFtsWeights[i]);
     }
     std::vector<Posting>* current = nullptr;
     std::string current_term;
@@ -159,21 +162,20 @@ class Exporter {
       int term_size = sqlite3_column_bytes(stmt.get(), 0);
       std::string_view term(reinterpret_cast<const char*>(term_text), term_size);
       int doc = static_cast<int>(stmt.Int(1));
-      std::string_view col(reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 2)),
-                           sqlite3_column_bytes(stmt.get(), 2));
+      const unsigned char* col = sqlite3_column_text(stmt.get(), 2);
+      int weight = col != nullptr ? weight_by_letter[col[0]] : 0;
       if (current == nullptr || term != current_term) {
         current_term.assign(term);
         current = &postings_[current_term];
       }
-      auto weight = column_weight.find(std::string(col));
-      if (weight == column_weight.end() || doc < 1 || doc >= static_cast<int>(lengths_.size())) {
+      if (weight == 0 || doc < 1 || doc >= static_cast<int>(lengths_.size())) {
         *error_ = "unexpected row in the FTS index";
         return false;
       }
       if (!current->empty() && current->back().doc == doc) {
-        current->back().freq += weight->second;
+        current->back().freq += weight;
       } else {
-        current->push_back({doc, weight->second});
+        current->push_back({doc, weight});
       }
       ++lengths_[doc];
       ++total_tokens_;
@@ -196,6 +198,51 @@ class Exporter {
     return true;
   }
 
+  // The browser's document numbers: services grouped by their first
+  // category (taxonomy order), shortest first within a group. bm25() favours
+  // short documents and most GP queries hit a category's synonyms, so a
+  // query's top results sit in one or two card chunks instead of ten. Ties
+  // are still broken by slug (search.js compares the slugs of tied results).
+  bool Renumber() {
+    size_t n = cards_.size();
+    std::vector<int> group(n + 1, 1 << 30);
+    SqliteStmt stmt;
+    if (!stmt.Prepare(db_,
+                      "SELECT sc.service_id, min(c.rowid) FROM service_categories sc "
+                      "JOIN categories c ON c.slug = sc.category GROUP BY sc.service_id",
+                      error_)) {
+      return false;
+    }
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      size_t id = static_cast<size_t>(stmt.Int(0));
+      if (id >= 1 && id <= n) group[id] = static_cast<int>(stmt.Int(1));
+    }
+    if (rc != SQLITE_DONE) return Fail();
+    std::vector<int> order(n);  // browser number - 1 -> database id
+    for (size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i) + 1;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      if (group[a] != group[b]) return group[a] < group[b];
+      return lengths_[a] < lengths_[b];  // equal: database id, i.e. slug order
+    });
+    number_.assign(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) number_[order[i]] = static_cast<int>(i) + 1;
+    std::vector<Json> cards(n);
+    std::vector<int> lengths(n + 1, 0);
+    for (size_t id = 1; id <= n; ++id) {
+      cards[number_[id] - 1] = std::move(cards_[id - 1]);
+      lengths[number_[id]] = lengths_[id];
+    }
+    cards_.swap(cards);
+    lengths_.swap(lengths);
+    for (auto& [term, list] : postings_) {
+      for (Posting& p : list) p.doc = number_[p.doc];
+      std::sort(list.begin(), list.end(),
+                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
+    }
+    return true;
+  }
+
   bool WriteLengths() {
     Json lengths = Json::array();
     for (size_t i = 1; i < lengths_.size(); ++i) lengths.push_back(lengths_[i]);
@@ -205,51 +252,74 @@ class Exporter {
   bool WriteShards() {
     // Terms in byte order (std::map), cut into ranges of about
     // kShardTargetBytes so a word, or all words with a prefix, sit in one or
-    // a few neighbouring files.
-    Json shard = Json::object();
+    // a few neighbouring files. Written by hand: building a JSON tree for
+    // millions of numbers costs more than the rest of the export.
+    std::string shard;
     std::string first;
-    size_t bytes = 0;
     auto flush = [&]() {
       if (shard.empty()) return true;
+      shard += '}';
       std::string name;
-      if (!Emit("t." + std::to_string(shards_.size()), shard, &name)) return false;
+      if (!EmitBytes("t." + std::to_string(shards_.size()), shard, &name)) return false;
       shards_.push_back(Json::array({first, name}));
-      shard = Json::object();
-      bytes = 0;
+      shard.clear();
       return true;
     };
+    std::string encoded;
     for (const auto& [term, list] : postings_) {
-      Json encoded = Json::array();
+      encoded = Dump(Json(term));
+      encoded += ":[";
       int previous = 0;
-      for (const Posting& p : list) {
-        encoded.push_back(p.doc - previous);
-        encoded.push_back(p.freq);
-        previous = p.doc;
+      char buf[32];
+      for (size_t i = 0; i < list.size(); ++i) {
+        int size = std::snprintf(buf, sizeof buf, "%s%d,%d", i == 0 ? "" : ",",
+                                 list[i].doc - previous, list[i].freq);
+        encoded.append(buf, static_cast<size_t>(size));
+        previous = list[i].doc;
       }
-      size_t size = term.size() + list.size() * 5 + 4;
-      if (bytes > 0 && bytes + size > kShardTargetBytes) {
+      encoded += ']';
+      if (!shard.empty() && shard.size() + encoded.size() > kShardTargetBytes) {
         if (!flush()) return false;
       }
-      // The first shard starts at "" so every term has a shard.
-      if (shard.empty()) first = shards_.empty() ? "" : term;
-      shard[term] = std::move(encoded);
-      bytes += size;
+      if (shard.empty()) {
+        // The first shard starts at "" so every term has a shard.
+        first = shards_.empty() ? "" : term;
+        shard = "{";
+      } else {
+        shard += ',';
+      }
+      shard += encoded;
     }
     if (!flush()) return false;
-    if (shards_.empty()) shards_.push_back(Json::array({"", ""}));  // an empty directory
+    if (shards_.empty()) {  // an empty directory still gets one (empty) shard
+      std::string name;
+      if (!EmitBytes("t.0", "{}", &name)) return false;
+      shards_.push_back(Json::array({"", name}));
+    }
     return true;
   }
 
+  // Card chunks share one hash (of all cards): renumbering moves cards
+  // between chunks on most edits anyway, and one hash instead of hundreds
+  // keeps the manifest small.
   bool WriteCards() {
+    std::vector<std::string> chunks;
+    std::string all;
     for (size_t start = 0; start < cards_.size(); start += kCardsPerChunk) {
       Json chunk = Json::array();
       for (size_t i = start; i < std::min(cards_.size(), start + kCardsPerChunk); ++i) {
         chunk.push_back(cards_[i]);
       }
-      std::string name;
-      if (!Emit("c." + std::to_string(card_files_.size()), chunk, &name)) return false;
-      card_files_.push_back(name);
+      chunks.push_back(Dump(chunk));
+      all += chunks.back();
+      all += '\n';
     }
+    cards_hash_ = ContentHash(all);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+      std::string name = "c." + std::to_string(k) + "." + cards_hash_ + ".json";
+      if (!writer_->Write(std::string(kStaticIndexDir) + name, chunks[k], diags_)) return false;
+    }
+    card_chunks_ = chunks.size();
     return true;
   }
 
@@ -258,15 +328,21 @@ class Exporter {
     SqliteStmt stmt;
     if (!stmt.Prepare(db_, sql, error_)) return false;
     stmt.BindText(1, value);
-    Json ids = Json::array();
-    int previous = 0, count = 0, rc;
+    std::vector<int> numbers;
+    int rc;
     while ((rc = stmt.Step()) == SQLITE_ROW) {
-      int id = static_cast<int>(stmt.Int(0));
-      ids.push_back(id - previous);
-      previous = id;
-      ++count;
+      size_t id = static_cast<size_t>(stmt.Int(0));
+      if (id >= 1 && id < number_.size()) numbers.push_back(number_[id]);
     }
     if (rc != SQLITE_DONE) return Fail();
+    std::sort(numbers.begin(), numbers.end());
+    Json ids = Json::array();
+    int previous = 0, count = 0;
+    for (int number : numbers) {
+      ids.push_back(number - previous);
+      previous = number;
+      ++count;
+    }
     std::string name;
     if (!Emit("f." + kind + "." + FileSafe(value), ids, &name)) return false;
     facets_[kind].push_back({{"value", value}, {"label", label}, {"count", count}, {"file", name}});
@@ -313,37 +389,48 @@ class Exporter {
     return true;
   }
 
-  // Unstemmed words people would recognise, for "Did you mean".
+  // Unstemmed words people would recognise, for "Did you mean": from
+  // names, organisations, summaries and keywords, and the taxonomy's
+  // category names and synonyms (once, not once per service).
   bool WriteWords() {
     FtsTokenizer tokenizer;
     if (!tokenizer.Init(db_, "unicode61 remove_diacritics 2", error_)) return false;
-    SqliteStmt stmt;
-    if (!stmt.Prepare(db_, "SELECT name, keywords, organisation, summary FROM fts ORDER BY rowid",
-                      error_)) {
+    std::unordered_map<std::string, int> df;
+    auto count = [&](SqliteStmt* stmt, int columns) {
+      int rc;
+      std::vector<std::string> words;
+      while ((rc = stmt->Step()) == SQLITE_ROW) {
+        words.clear();
+        for (int c = 0; c < columns; ++c) {
+          for (std::string& w : tokenizer.Tokenize(stmt->Text(c))) words.push_back(std::move(w));
+        }
+        std::sort(words.begin(), words.end());
+        words.erase(std::unique(words.begin(), words.end()), words.end());
+        for (const std::string& w : words) {
+          bool has_letter = false;
+          for (unsigned char c : w) has_letter |= (c >= 'a' && c <= 'z') || c >= 0x80;
+          if (w.size() >= 3 && w.size() <= 40 && has_letter) ++df[w];
+        }
+      }
+      return rc == SQLITE_DONE || Fail();
+    };
+    SqliteStmt services, categories;
+    if (!services.Prepare(db_, "SELECT name, organisation, summary, keywords FROM services",
+                          error_) ||
+        !count(&services, 4) ||
+        !categories.Prepare(db_,
+                            "SELECT name, synonyms FROM categories WHERE slug IN (SELECT category "
+                            "FROM service_categories)",
+                            error_) ||
+        !count(&categories, 2)) {
       return false;
     }
-    std::unordered_map<std::string, int> df;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      std::vector<std::string> words;
-      for (int c = 0; c < 4; ++c) {
-        for (std::string& w : tokenizer.Tokenize(stmt.Text(c))) words.push_back(std::move(w));
-      }
-      std::sort(words.begin(), words.end());
-      words.erase(std::unique(words.begin(), words.end()), words.end());
-      for (const std::string& w : words) {
-        bool has_letter = false;
-        for (unsigned char c : w) has_letter |= (c >= 'a' && c <= 'z') || c >= 0x80;
-        if (w.size() >= 3 && w.size() <= 40 && has_letter) ++df[w];
-      }
-    }
-    if (rc != SQLITE_DONE) return Fail();
     std::vector<std::pair<std::string, int>> sorted(df.begin(), df.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
     Json words = Json::array();
-    for (const auto& [word, count] : sorted) words.push_back(word);
+    for (const auto& [word, n] : sorted) words.push_back(word);
     return Emit("w", words, &words_file_);
   }
 
@@ -358,7 +445,7 @@ class Exporter {
                      {"lengths", lengths_file_},
                      {"shards", shards_},
                      {"chunk", kCardsPerChunk},
-                     {"cards", card_files_},
+                     {"cards", {{"count", card_chunks_}, {"hash", cards_hash_}}},
                      {"facets", facets_},
                      {"words", words_file_}};
     return writer_->Write(std::string(kStaticIndexDir) + "manifest.json", Dump(manifest), diags_);
@@ -370,12 +457,14 @@ class Exporter {
   std::string* error_;
 
   std::vector<Json> cards_;
-  std::vector<int> lengths_;  // by id; [0] unused
+  std::vector<int> lengths_;  // by document number; [0] unused
+  std::vector<int> number_;   // database id -> browser document number
   long long total_tokens_ = 0;
   std::map<std::string, std::vector<Posting>> postings_;
   std::string lengths_file_;
   Json shards_ = Json::array();
-  std::vector<std::string> card_files_;
+  size_t card_chunks_ = 0;
+  std::string cards_hash_;
   Json facets_ = Json::object();
   std::string words_file_;
 };

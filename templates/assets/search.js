@@ -406,13 +406,20 @@ export async function search(index, query, filters = {}, { limit = 10 } = {}) {
     return { id: doc, score };
   });
   scored.sort((x, y) => y.score - x.score || x.id - y.id);
-  const top = scored.slice(0, limit);
-  const chunks = await Promise.all(top.map((r) => index.get(m.cards[Math.floor((r.id - 1) / m.chunk)])));
-  const results = top.map((r, i) => {
+  // Documents are numbered for locality, not by slug, so results tied with
+  // the last one shown need their cards to be ordered by slug as FTS5 does.
+  let head = scored.length;
+  if (limit < scored.length) {
+    head = limit;
+    while (head < scored.length && scored[head].score === scored[limit - 1].score) head++;
+  }
+  const chunks = await Promise.all(scored.slice(0, head).map((r) => index.get(`c.${Math.floor((r.id - 1) / m.chunk)}.${m.cards.hash}.json`)));
+  const results = scored.slice(0, head).map((r, i) => {
     const card = chunks[i][(r.id - 1) % m.chunk];
     return { id: r.id, slug: card.slug, score: r.score, card };
   });
-  return { tokens, total: scored.length, results, suggestion: null };
+  results.sort((x, y) => y.score - x.score || (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
+  return { tokens, total: scored.length, results: results.slice(0, limit), suggestion: null };
 }
 
 async function facetSets(index, m, filters) {
@@ -464,7 +471,7 @@ function renderCard(card, root, areaLabels) {
   const areas = card.areas ?? [];
   fact('Area', areas.includes('all') ? 'All areas' : areas.map((a) => areaLabels.get(a) ?? a).join(', '));
   if (card.cost === 'free') fact('Cost', 'Free');
-  const link = el('a', { href: new URL(card.url, root).href, class: 'signpost-search-card__link', text: card.name });
+  const link = el('a', { href: new URL(`services/${encodeURIComponent(card.slug)}/`, root).href, class: 'signpost-search-card__link', text: card.name });
   return el('li', { class: 'signpost-search-card' },
     el('h3', { class: 'nhsuk-heading-s' }, link),
     el('p', { text: card.summary }),
