@@ -13,13 +13,15 @@ namespace signpost {
 
 namespace {
 
-// load → validate, shared by build and check.
-bool LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                     Diagnostics* diags) {
-  LoadCatalogue(content_dir, catalogue, sources, diags);
+// load → validate, shared by build and check. Returns kExitOk,
+// kExitContentError, or kExitFailure when a file could not be read at all.
+int LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
+                    Diagnostics* diags) {
+  bool readable = LoadCatalogue(content_dir, catalogue, sources, diags);
   Validate(*catalogue, Date::Today(), diags);
   diags->Sort();
-  return !diags->HasErrors();
+  if (!readable) return kExitFailure;
+  return diags->HasErrors() ? kExitContentError : kExitOk;
 }
 
 }  // namespace
@@ -28,10 +30,10 @@ int RunCheck(const CheckOptions& options) {
   Catalogue catalogue;
   SourceMap sources;
   Diagnostics diags;
-  bool ok = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags);
+  int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags);
   auto format = options.format == "github" ? DiagnosticFormat::kGithub : DiagnosticFormat::kText;
   PrintDiagnostics(diags, sources, format, stderr);
-  if (!ok) return kExitContentError;
+  if (status != kExitOk) return status;
   if (format == DiagnosticFormat::kText) {
     std::fprintf(stderr, "checked %zu services: no errors\n", catalogue.services.size());
   }
@@ -43,10 +45,11 @@ int RunBuild(const BuildOptions& options) {
   Catalogue catalogue;
   SourceMap sources;
   Diagnostics diags;
-  if (!LoadAndValidate(options.content_dir, &catalogue, &sources, &diags)) {
+  if (int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags);
+      status != kExitOk) {
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
-    return kExitContentError;
+    return status;
   }
 
   // Output failures (templates, disk) are exit 3: the content itself was fine.

@@ -1,5 +1,6 @@
 #include "catalogue.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <cstdio>
@@ -79,9 +80,33 @@ const Category* Taxonomy::FindCategory(const std::string& slug) const {
 }
 const Area* Taxonomy::FindArea(const std::string& slug) const { return FindBySlug(areas, slug); }
 
+void KeyPositions::Set(const std::string& key, SourcePos pos) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), key,
+                             [](const auto& item, const std::string& k) { return item.first < k; });
+  if (it != items_.end() && it->first == key) {
+    it->second = pos;
+  } else {
+    items_.insert(it, {key, pos});
+  }
+}
+
+const SourcePos* KeyPositions::Find(std::string_view key) const {
+  auto it = std::lower_bound(
+      items_.begin(), items_.end(), key,
+      [](const auto& item, std::string_view k) { return std::string_view(item.first) < k; });
+  return it != items_.end() && it->first == key ? &it->second : nullptr;
+}
+
+void KeyPositions::erase(std::string_view key) {
+  auto it = std::lower_bound(
+      items_.begin(), items_.end(), key,
+      [](const auto& item, std::string_view k) { return std::string_view(item.first) < k; });
+  if (it != items_.end() && it->first == key) items_.erase(it);
+}
+
 SourcePos Service::PosOf(const std::string& key) const {
-  auto it = positions.find(key);
-  return it == positions.end() ? front_matter_pos : it->second;
+  const SourcePos* pos = positions.Find(key);
+  return pos ? *pos : front_matter_pos;
 }
 
 bool Service::AcceptsSelfReferral() const {

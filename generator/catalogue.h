@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace signpost {
@@ -15,6 +17,29 @@ namespace signpost {
 struct SourcePos {
   int line = 0;
   int column = 0;
+};
+
+/// Where each key of a TOML file was written, by dotted path ("name",
+/// "contact.phone", "related[1]", "hours[0].opens"). A sorted vector rather
+/// than a std::map: 10,000 entries of ~45 keys each made map nodes the
+/// loader's largest memory and allocation cost.
+class KeyPositions {
+ public:
+  /// Records (or overwrites) where `key` was written.
+  void Set(const std::string& key, SourcePos pos);
+  /// Where `key` was written, or null.
+  const SourcePos* Find(std::string_view key) const;
+  /// 1 when `key` was written, else 0 (as std::map::count).
+  size_t count(std::string_view key) const { return Find(key) ? 1 : 0; }
+  /// Forgets `key`.
+  void erase(std::string_view key);
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+
+ private:
+  std::vector<std::pair<std::string, SourcePos>> items_;  ///< Sorted by key.
 };
 
 /// A calendar date (proleptic Gregorian), as TOML local dates are.
@@ -56,6 +81,10 @@ struct SiteConfig {
   int warn_after_days = 365;
   int error_after_days = 545;
   std::vector<CrisisContact> crisis_contacts;
+  /// Where each key was written ("title", "review.warn_after_days",
+  /// "crisis_contacts[1].phone"); filled by the loader for diagnostics.
+  KeyPositions positions;
+  bool loaded = false;  ///< False when site.toml was missing or unusable.
 };
 
 /// A step of the pathway (staying well ... crisis), in order.
@@ -88,6 +117,9 @@ struct Taxonomy {
   std::vector<Tier> tiers;
   std::vector<Category> categories;
   std::vector<Area> areas;
+  /// Where each key was written ("tiers[0].slug", "areas[2].postcodes[1]").
+  KeyPositions positions;
+  bool loaded = false;  ///< False when taxonomy.toml was missing or unusable.
 
   const Tier* FindTier(const std::string& slug) const;
   const Category* FindCategory(const std::string& slug) const;
@@ -158,7 +190,7 @@ struct Service {
   SourcePos front_matter_pos;
   /// Where each key was written, by dotted path: "name", "contact.phone",
   /// "related[1]", "hours[0].opens", "locations[2].postcode".
-  std::map<std::string, SourcePos> positions;
+  KeyPositions positions;
 
   /// Where `key` was written, or the front-matter line when it was not.
   SourcePos PosOf(const std::string& key) const;

@@ -1,11 +1,847 @@
 #include "loader.h"
-// TEMPORARY skeleton stub: replaced by the loader work in issue 2.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "front_matter.h"
+#include "suggest.h"
+
 namespace signpost {
-void LoadCatalogue(const std::string& content_dir, Catalogue*, SourceMap*, Diagnostics* diags) {
-  diags->Error(content_dir, 0, 0, "loader not built yet");
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kServiceKeys = {
+    "name",        "organisation", "summary",          "categories", "tier",         "areas",
+    "referral",    "cost",         "last_reviewed",    "status",     "reopens",      "ages",
+    "delivery",    "languages",    "accessibility",    "keywords",   "waiting_time", "cost_note",
+    "eligibility", "related",      "not_duplicate_of", "contact",    "locations",    "hours"};
+const std::vector<std::string> kContactKeys = {"phone", "text", "email", "website", "referral_url"};
+const std::vector<std::string> kLocationKeys = {"name", "address", "postcode"};
+const std::vector<std::string> kHoursKeys = {"days", "opens", "closes", "channel", "note"};
+const std::vector<std::string> kAgesKeys = {"min", "max"};
+const std::vector<std::string> kStatusValues = {"active", "temporarily-closed", "closed"};
+const std::vector<std::string> kSiteKeys = {"title",      "base_url", "language",
+                                            "repository", "review",   "crisis_contacts"};
+const std::vector<std::string> kReviewKeys = {"warn_after_days", "error_after_days"};
+const std::vector<std::string> kCrisisKeys = {"name", "phone", "text", "description"};
+const std::vector<std::string> kTaxonomyKeys = {"tiers", "categories", "areas"};
+const std::vector<std::string> kTierKeys = {"slug", "name", "description"};
+const std::vector<std::string> kCategoryKeys = {"slug", "name", "description", "synonyms"};
+const std::vector<std::string> kAreaKeys = {"slug", "name", "description", "postcodes"};
+
+// Plain-English names for TOML value types, as an editor would say them.
+std::string TypeName(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::string:
+      return "text";
+    case toml::node_type::integer:
+      return "a whole number";
+    case toml::node_type::floating_point:
+      return "a decimal number";
+    case toml::node_type::boolean:
+      return "true or false";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time of day";
+    case toml::node_type::date_time:
+      return "a date and time";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "nothing";
+  }
 }
-bool ParseServiceEntry(const std::string&, const std::string&, std::string_view, Service*,
-                       Diagnostics*) {
+
+bool LooksLikeDate(std::string_view s) {
+  Date d;
+  char tail = 0;
+  std::string copy(s.substr(0, 20));
+  return s.size() == 10 &&
+         std::sscanf(copy.c_str(), "%4d-%2d-%2d%c", &d.year, &d.month, &d.day, &tail) == 3 &&
+         d.IsValid();
+}
+
+// Where the values of one TOML table are read from, for messages and
+// position keys: `key_prefix` builds "hours[0].opens", `in` adds
+// " in [[hours]]" to messages.
+struct Scope {
+  const toml::table* table = nullptr;
+  std::string key_prefix;
+  std::string in;
+  SourcePos where;  ///< Where a missing key is reported.
+};
+
+// Reads typed values out of parsed TOML, recording positions and reporting
+// wrong types, missing required keys and unknown keys. Positions are shifted
+// by the line where the TOML text starts in its file.
+class Reader {
+ public:
+  Reader(std::string path, int first_line, Diagnostics* diags,
+         KeyPositions* positions)
+      : path_(std::move(path)), first_line_(first_line), diags_(diags), positions_(positions) {}
+
+  SourcePos Pos(const toml::source_region& r) const {
+    if (r.begin.line == 0) return {};
+    return {static_cast<int>(r.begin.line) + first_line_ - 1, static_cast<int>(r.begin.column)};
+  }
+
+  void Error(SourcePos p, std::string message, std::string hint = "") {
+    diags_->Error(path_, p.line, p.column, std::move(message), std::move(hint));
+  }
+
+  void Record(const std::string& key, SourcePos p) {
+    if (positions_ && p.line > 0) positions_->Set(key, p);
+  }
+
+  const std::string& path() const { return path_; }
+
+  // Reports every key of the scope's table not in `known`.
+  void UnknownKeys(const Scope& s, const std::vector<std::string>& known) {
+    for (auto&& [k, v] : *s.table) {
+      (void)v;
+      std::string key(k.str());
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      SourcePos p = Pos(k.source());
+      if (p.line == 0) p = Pos(v.source());
+      std::string shown = SanitizeKey(key);
+      std::string suggestion = Suggest(key, known);
+      if (!suggestion.empty()) {
+        // The misspelt key stands for `suggestion`: do not also call that
+        // one missing.
+        suggested_.insert(s.key_prefix + suggestion);
+        Error(p, "unknown field `" + shown + "`" + s.in + "; did you mean `" + suggestion + "`?",
+              "rename it to `" + suggestion + "`");
+      } else {
+        Error(p, "unknown field `" + shown + "`" + s.in,
+              "remove it or check its spelling; the fields allowed here are: " + JoinList(known));
+      }
+    }
+  }
+
+  // The node under `key`, or null (reporting a missing required key when
+  // `example` is non-empty: it shows a line to add).
+  const toml::node* Get(const Scope& s, const char* key, const std::string& example) {
+    const toml::node* n = s.table->get(key);
+    if (!n && !example.empty() && !suggested_.count(s.key_prefix + key)) {
+      Error(s.where, "missing required field `" + std::string(key) + "`" + s.in,
+            "add a line such as: " + example);
+    }
+    return n;
+  }
+
+  void WrongType(const Scope& s, const std::string& key, const toml::node& n,
+                 const std::string& expected, std::string hint) {
+    Error(Pos(n.source()),
+          "`" + key + "`" + s.in + " must be " + expected + ", not " + TypeName(n.type()),
+          std::move(hint));
+  }
+
+  bool Text(const Scope& s, const char* key, std::string* out, const std::string& example = "") {
+    const toml::node* n = Get(s, key, example);
+    if (!n) return false;
+    if (const auto* v = n->as_string()) {
+      *out = v->get();
+      Record(s.key_prefix + key, Pos(n->source()));
+      return true;
+    }
+    std::string hint =
+        "put the value in double quotes, for example: " + std::string(key) + " = \"...\"";
+    if (n->is_date()) hint = "a date here is text: put it in double quotes";
+    WrongType(s, key, *n, "text (in double quotes)", hint);
+    return false;
+  }
+
+  bool TextList(const Scope& s, const char* key, std::vector<std::string>* out,
+                const std::string& example = "") {
+    const toml::node* n = Get(s, key, example);
+    if (!n) return false;
+    const auto* arr = n->as_array();
+    if (!arr) {
+      std::string hint =
+          "put the values in square brackets, for example: " + std::string(key) + " = [\"...\"]";
+      if (const auto* str = n->as_string()) {
+        std::string v = str->get();
+        hint = "put it in square brackets: " + std::string(key) + " = [\"" + v + "\"]";
+        bool slug_list =
+            std::string_view(key) == "related" || std::string_view(key) == "not_duplicate_of";
+        if (slug_list && (v.find('/') != std::string::npos || v.find(".md") != std::string::npos)) {
+          std::string base =
+              v.substr(v.find_last_of('/') == std::string::npos ? 0 : v.find_last_of('/') + 1);
+          if (base.size() > 3 && base.compare(base.size() - 3, 3, ".md") == 0) {
+            base.resize(base.size() - 3);
+          }
+          std::string slug = SuggestSlug(base);
+          hint = "name other entries by their slug (the file name without .md), not by a path: " +
+                 std::string(key) + " = [\"" + (slug.empty() ? "other-service" : slug) + "\"]";
+        }
+      }
+      WrongType(s, key, *n, "a list of text in square brackets", hint);
+      return false;
+    }
+    Record(s.key_prefix + key, Pos(n->source()));
+    out->clear();
+    bool ok = true;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& item = *arr->get(i);
+      if (const auto* v = item.as_string()) {
+        out->push_back(v->get());
+        Record(s.key_prefix + key + "[" + std::to_string(i) + "]", Pos(item.source()));
+      } else {
+        Error(Pos(item.source()),
+              "item " + std::to_string(i + 1) + " of `" + key + "`" + s.in +
+                  " must be text (in double quotes), not " + TypeName(item.type()),
+              "put each value in double quotes: " + std::string(key) + " = [\"a\", \"b\"]");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  bool Integer(const Scope& s, const char* key, std::optional<int>* out, long min, long max,
+               const std::string& example = "") {
+    const toml::node* n = Get(s, key, example);
+    if (!n) return false;
+    if (const auto* v = n->as_integer()) {
+      int64_t value = v->get();
+      if (value < min || value > max) {
+        Error(Pos(n->source()), "`" + std::string(key) + "`" + s.in + " must be between " +
+                                    std::to_string(min) + " and " + std::to_string(max) + ", not " +
+                                    std::to_string(value));
+        return false;
+      }
+      *out = static_cast<int>(value);
+      Record(s.key_prefix + key, Pos(n->source()));
+      return true;
+    }
+    std::string hint = "write the number without quotes, for example: " + std::string(key) + " = " +
+                       std::to_string(min > 0 ? min : 16);
+    WrongType(s, key, *n, "a whole number", hint);
+    return false;
+  }
+
+  bool DateValue(const Scope& s, const char* key, Date* out, const std::string& example = "") {
+    const toml::node* n = Get(s, key, example);
+    if (!n) return false;
+    if (const auto* v = n->as_date()) {
+      toml::date d = v->get();
+      *out = Date{static_cast<int>(d.year), static_cast<int>(d.month), static_cast<int>(d.day)};
+      Record(s.key_prefix + key, Pos(n->source()));
+      return true;
+    }
+    std::string hint =
+        "write the date as YYYY-MM-DD without quotes, for example: " + std::string(key) +
+        " = 2026-09-14";
+    if (const auto* str = n->as_string()) {
+      if (LooksLikeDate(str->get())) {
+        hint = "remove the quotes: " + std::string(key) + " = " + str->get();
+      }
+    } else if (const auto* dt = n->as_date_time()) {
+      toml::date d = dt->get().date;
+      hint =
+          "write just the date: " + std::string(key) + " = " + Date{d.year, d.month, d.day}.ToIso();
+    }
+    WrongType(s, key, *n, "a date like 2026-09-14 (without quotes)", hint);
+    return false;
+  }
+
+  // A sub-table (`[contact]` or `ages = { ... }`), or null.
+  const toml::table* Table(const Scope& s, const char* key, const std::string& example = "") {
+    const toml::node* n = Get(s, key, example);
+    if (!n) return nullptr;
+    if (const auto* t = n->as_table()) return t;
+    WrongType(s, key, *n, "a table",
+              "start a section with [" + std::string(key) +
+                  "] on its own line and put its fields below it");
+    return nullptr;
+  }
+
+  // An array of tables (`[[hours]]`), or null.
+  const toml::array* Tables(const Scope& s, const char* key) {
+    const toml::node* n = Get(s, key, "");
+    if (!n) return nullptr;
+    const auto* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+      if (arr && arr->empty()) return arr;
+      WrongType(
+          s, key, *n, "one or more [[" + std::string(key) + "]] sections",
+          "write each one as a section starting with [[" + std::string(key) + "]] on its own line");
+      return nullptr;
+    }
+    Record(s.key_prefix + key, Pos(n->source()));
+    return arr;
+  }
+
+  // A scope for table `t` found at `key_prefix`.
+  Scope Sub(const toml::table& t, std::string key_prefix, std::string in, SourcePos fallback) {
+    SourcePos p = Pos(t.source());
+    return Scope{&t, std::move(key_prefix), std::move(in), p.line > 0 ? p : fallback};
+  }
+
+ private:
+  // Keys can hold any Unicode; keep messages short and printable.
+  static std::string SanitizeKey(const std::string& key) {
+    return key.size() > 60 ? key.substr(0, 57) + "..." : key;
+  }
+
+  std::string path_;
+  int first_line_;
+  Diagnostics* diags_;
+  KeyPositions* positions_;
+  std::set<std::string> suggested_;  ///< Keys an unknown key was taken for.
+};
+
+// Parses TOML text, reporting a syntax error as a diagnostic. `first_line`
+// is the file line where the TOML starts.
+bool ParseToml(const std::string& path, std::string_view toml_text, int first_line,
+               toml::table* out, Diagnostics* diags) {
+  try {
+    *out = toml::parse(toml_text, path);
+    return true;
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    int line = b.line == 0 ? first_line : static_cast<int>(b.line) + first_line - 1;
+    int column = b.column == 0 ? 1 : static_cast<int>(b.column);
+    std::string description(e.description());
+    std::string hint =
+        "check this line: text needs double quotes around it, lists need square brackets, and "
+        "each field is written as name = value";
+    if (description.find("control characters") != std::string::npos) {
+      hint = "a text value is probably missing its closing double quote";
+    } else if (description.find("could not determine value type") != std::string::npos) {
+      hint = "text values need double quotes around them, for example: tier = \"primary-care\"";
+    } else if (description.find("redefinition") != std::string::npos ||
+               description.find("already") != std::string::npos) {
+      hint = "each field can be written only once; remove one of them";
+    }
+    diags->Error(path, line, column, "TOML syntax error: " + description, hint);
+    return false;
+  } catch (const std::exception& e) {
+    diags->Error(path, first_line, 1, std::string("could not read the TOML: ") + e.what());
+    return false;
+  }
+}
+
+// Result of reading one content file from disk.
+enum class ReadResult { kOk, kContentError, kIoError };
+
+// Reads a regular file without following a symlink and without reading more
+// than `limit` bytes. Problems become diagnostics on `path`.
+ReadResult ReadContentFile(const std::string& path, size_t limit, std::string* out,
+                           Diagnostics* diags) {
+  // O_NOFOLLOW: a symlink swapped in after the directory scan is still
+  // refused; O_NONBLOCK: a FIFO cannot hang the build.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ELOOP) {
+      diags->Error(path, 0, 0, "this is a symbolic link; content files must be ordinary files",
+                   "replace the link with the file itself");
+      return ReadResult::kContentError;
+    }
+    if (err == ENOENT) {
+      diags->Error(path, 0, 0, "file not found");
+      return ReadResult::kContentError;
+    }
+    diags->Error(path, 0, 0, std::string("cannot open the file: ") + std::strerror(err));
+    return ReadResult::kIoError;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    diags->Error(path, 0, 0, "this is not an ordinary file");
+    return ReadResult::kContentError;
+  }
+  auto too_big = [&](size_t size) {
+    diags->Error(path, 0, 0,
+                 "the file is " + std::to_string(size) + " bytes; content files may be at most " +
+                     std::to_string(limit) + " bytes (1 MiB)",
+                 "shorten the text; a service entry is usually a few kilobytes");
+  };
+  if (static_cast<unsigned long long>(st.st_size) > limit) {
+    ::close(fd);
+    too_big(static_cast<size_t>(st.st_size));
+    return ReadResult::kContentError;
+  }
+  out->clear();
+  out->resize(static_cast<size_t>(st.st_size) + 1);
+  size_t got = 0;
+  while (true) {
+    if (got == out->size()) {
+      if (out->size() > limit) break;
+      out->resize(std::min(out->size() * 2, limit + 1));
+    }
+    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      diags->Error(path, 0, 0, std::string("cannot read the file: ") + std::strerror(err));
+      return ReadResult::kIoError;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got > limit) {
+    too_big(got);
+    return ReadResult::kContentError;
+  }
+  out->resize(got);
+  return ReadResult::kOk;
+}
+
+// Encoding check with its diagnostic.
+bool CheckFileEncoding(const std::string& path, std::string_view text, Diagnostics* diags) {
+  EncodingProblem problem;
+  if (CheckEncoding(text, &problem)) return true;
+  diags->Error(path, problem.pos.line, problem.pos.column, problem.message, problem.hint);
   return false;
 }
+
+std::string_view SkipBom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+void ReadSite(const toml::table& root, Reader* r, SiteConfig* site) {
+  Scope top{&root, "", "", SourcePos{1, 1}};
+  r->UnknownKeys(top, kSiteKeys);
+  r->Text(top, "title", &site->title,
+          "title = \"Example Borough Mental Health and Wellbeing Directory\"");
+  if (r->Text(top, "base_url", &site->base_url, "base_url = \"https://directory.example.org/\"") &&
+      !site->base_url.empty() && site->base_url.back() != '/') {
+    site->base_url += '/';
+  }
+  r->Text(top, "language", &site->language);
+  r->Text(top, "repository", &site->repository);
+  if (const toml::table* review = r->Table(top, "review")) {
+    Scope s = r->Sub(*review, "review.", " in [review]", top.where);
+    r->UnknownKeys(s, kReviewKeys);
+    std::optional<int> value;
+    if (r->Integer(s, "warn_after_days", &value, 1, 100000)) site->warn_after_days = *value;
+    if (r->Integer(s, "error_after_days", &value, 1, 100000)) site->error_after_days = *value;
+  }
+  if (const toml::array* contacts = r->Tables(top, "crisis_contacts")) {
+    for (size_t i = 0; i < contacts->size(); ++i) {
+      const toml::table& t = *contacts->get(i)->as_table();
+      std::string prefix = "crisis_contacts[" + std::to_string(i) + "].";
+      Scope s = r->Sub(t, prefix, " in [[crisis_contacts]]", top.where);
+      r->UnknownKeys(s, kCrisisKeys);
+      CrisisContact c;
+      r->Text(s, "name", &c.name, "name = \"Samaritans\"");
+      r->Text(s, "phone", &c.phone);
+      r->Text(s, "text", &c.text);
+      r->Text(s, "description", &c.description,
+              "description = \"Talk to someone any time, day or night.\"");
+      r->Record(prefix.substr(0, prefix.size() - 1), s.where);
+      site->crisis_contacts.push_back(std::move(c));
+    }
+  }
+}
+
+template <typename T>
+void ReadTaxonomyItems(const toml::table& root, const char* key,
+                       const std::vector<std::string>& known, Reader* r, std::vector<T>* out) {
+  Scope top{&root, "", "", SourcePos{1, 1}};
+  const toml::array* items = r->Tables(top, key);
+  if (!items) return;
+  std::string in = std::string(" in [[") + key + "]]";
+  for (size_t i = 0; i < items->size(); ++i) {
+    const toml::table& t = *items->get(i)->as_table();
+    std::string prefix = std::string(key) + "[" + std::to_string(i) + "].";
+    Scope s = r->Sub(t, prefix, in, top.where);
+    r->UnknownKeys(s, known);
+    T item;
+    item.pos = s.where;
+    r->Record(prefix.substr(0, prefix.size() - 1), s.where);
+    r->Text(s, "slug", &item.slug, "slug = \"example-slug\"");
+    r->Text(s, "name", &item.name, "name = \"A name people recognise\"");
+    if constexpr (std::is_same_v<T, Area>) {
+      r->Text(s, "description", &item.description);
+      r->TextList(s, "postcodes", &item.postcodes);
+    } else {
+      r->Text(s, "description", &item.description,
+              "description = \"One or two sentences in plain English.\"");
+    }
+    if constexpr (std::is_same_v<T, Category>) r->TextList(s, "synonyms", &item.synonyms);
+    out->push_back(std::move(item));
+  }
+}
+
+void ReadTaxonomy(const toml::table& root, Reader* r, Taxonomy* taxonomy) {
+  Scope top{&root, "", "", SourcePos{1, 1}};
+  r->UnknownKeys(top, kTaxonomyKeys);
+  ReadTaxonomyItems(root, "tiers", kTierKeys, r, &taxonomy->tiers);
+  ReadTaxonomyItems(root, "categories", kCategoryKeys, r, &taxonomy->categories);
+  ReadTaxonomyItems(root, "areas", kAreaKeys, r, &taxonomy->areas);
+}
+
+// Loads one TOML settings file (site.toml or taxonomy.toml).
+template <typename Fill>
+ReadResult LoadTomlFile(const std::string& path, SourceMap* sources, Diagnostics* diags,
+                        KeyPositions* positions, Fill fill) {
+  std::error_code ec;
+  auto status = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(status)) {
+    diags->Error(path, 0, 0, "file not found",
+                 "every content folder needs site.toml and taxonomy.toml; copy them from the "
+                 "sample content");
+    return ReadResult::kContentError;
+  }
+  std::string text;
+  ReadResult result = ReadContentFile(path, kMaxEntryBytes, &text, diags);
+  if (result != ReadResult::kOk) return result;
+  sources->Add(path, text);
+  if (!CheckFileEncoding(path, text, diags)) return ReadResult::kContentError;
+  toml::table root;
+  if (!ParseToml(path, SkipBom(text), 1, &root, diags)) return ReadResult::kContentError;
+  Reader reader(path, 1, diags, positions);
+  fill(root, &reader);
+  return ReadResult::kOk;
+}
+
+// One services/*.md file to parse.
+struct EntryFile {
+  std::string path;
+  std::string slug;
+  bool keep = true;  ///< False when the file name is wrong: parsed for errors only.
+  std::string text;
+  Service service;
+  bool ok = false;
+  ReadResult read = ReadResult::kOk;
+  Diagnostics diags;
+};
+
+void LoadEntry(EntryFile* e) {
+  e->read = ReadContentFile(e->path, kMaxEntryBytes, &e->text, &e->diags);
+  if (e->read != ReadResult::kOk) return;
+  e->ok = ParseServiceEntry(e->path, e->slug, e->text, &e->service, &e->diags);
+}
+
+}  // namespace
+
+bool ParseServiceEntry(const std::string& path, const std::string& slug, std::string_view text,
+                       Service* service, Diagnostics* diags) {
+  service->slug = slug;
+  service->path = path;
+  service->front_matter_pos = SourcePos{1, 1};
+  if (text.size() > kMaxEntryBytes) {
+    diags->Error(path, 0, 0,
+                 "the file is " + std::to_string(text.size()) +
+                     " bytes; content files may be at most " + std::to_string(kMaxEntryBytes) +
+                     " bytes (1 MiB)");
+    return false;
+  }
+  if (!CheckFileEncoding(path, text, diags)) return false;
+
+  FrontMatter fm;
+  std::string hint;
+  std::string problem = SplitFrontMatter(text, &fm, &hint);
+  if (!problem.empty()) {
+    diags->Error(path, 1, 1, problem, hint);
+    return false;
+  }
+  service->body = std::string(fm.body);
+  service->body_line = fm.body_line;
+
+  toml::table root;
+  if (!ParseToml(path, fm.toml, fm.toml_first_line, &root, diags)) return false;
+
+  Reader r(path, fm.toml_first_line, diags, &service->positions);
+  Scope top{&root, "", "", service->front_matter_pos};
+  r.UnknownKeys(top, kServiceKeys);
+  Service& s = *service;
+  r.Text(top, "name", &s.name, "name = \"Example Talking Therapies\"");
+  r.Text(top, "organisation", &s.organisation, "organisation = \"Example NHS Foundation Trust\"");
+  r.Text(top, "summary", &s.summary,
+         "summary = \"One sentence, at most 200 characters, saying who it helps and how.\"");
+  r.TextList(top, "categories", &s.categories, "categories = [\"talking-therapies\"]");
+  r.Text(top, "tier", &s.tier, "tier = \"primary-care\"");
+  r.TextList(top, "areas", &s.areas, "areas = [\"all\"]");
+  r.TextList(top, "referral", &s.referral, "referral = [\"self\", \"gp\"]");
+  r.Text(top, "cost", &s.cost, "cost = \"free\"");
+  r.DateValue(top, "last_reviewed", &s.last_reviewed, "last_reviewed = " + Date::Today().ToIso());
+  std::string status;
+  if (r.Text(top, "status", &status)) {
+    if (status == "active") {
+      s.status = Status::kActive;
+    } else if (status == "temporarily-closed") {
+      s.status = Status::kTemporarilyClosed;
+    } else if (status == "closed") {
+      s.status = Status::kClosed;
+    } else {
+      SourcePos p = s.PosOf("status");
+      s.positions.erase("status");
+      r.Error(p,
+              "`status` cannot be `" + SanitizeForDisplay(status.substr(0, 60)) + "`" +
+                  DidYouMean(status, kStatusValues),
+              "use one of: " + JoinList(kStatusValues));
+    }
+  }
+  Date reopens;
+  if (r.DateValue(top, "reopens", &reopens)) s.reopens = reopens;
+  if (const toml::table* ages = r.Table(top, "ages")) {
+    Scope a = r.Sub(*ages, "ages.", " in ages", top.where);
+    r.Record("ages", a.where);
+    r.UnknownKeys(a, kAgesKeys);
+    r.Integer(a, "min", &s.age_min, 0, 120);
+    r.Integer(a, "max", &s.age_max, 0, 120);
+  }
+  r.TextList(top, "delivery", &s.delivery);
+  r.TextList(top, "languages", &s.languages);
+  r.TextList(top, "accessibility", &s.accessibility);
+  r.TextList(top, "keywords", &s.keywords);
+  r.Text(top, "waiting_time", &s.waiting_time);
+  r.Text(top, "cost_note", &s.cost_note);
+  r.Text(top, "eligibility", &s.eligibility);
+  r.TextList(top, "related", &s.related);
+  r.TextList(top, "not_duplicate_of", &s.not_duplicate_of);
+  if (const toml::table* contact = r.Table(
+          top, "contact", "[contact] followed by a line such as phone = \"01632 960123\"")) {
+    Scope c = r.Sub(*contact, "contact.", " in [contact]", top.where);
+    r.Record("contact", c.where);
+    r.UnknownKeys(c, kContactKeys);
+    r.Text(c, "phone", &s.contact.phone);
+    r.Text(c, "text", &s.contact.text);
+    r.Text(c, "email", &s.contact.email);
+    r.Text(c, "website", &s.contact.website);
+    r.Text(c, "referral_url", &s.contact.referral_url);
+  }
+  if (const toml::array* locations = r.Tables(top, "locations")) {
+    for (size_t i = 0; i < locations->size(); ++i) {
+      const toml::table* t = locations->get(i)->as_table();
+      if (!t) continue;
+      std::string prefix = "locations[" + std::to_string(i) + "].";
+      Scope l = r.Sub(*t, prefix, " in [[locations]]", top.where);
+      r.Record(prefix.substr(0, prefix.size() - 1), l.where);
+      r.UnknownKeys(l, kLocationKeys);
+      Location loc;
+      r.Text(l, "name", &loc.name);
+      r.Text(l, "address", &loc.address);
+      r.Text(l, "postcode", &loc.postcode);
+      s.locations.push_back(std::move(loc));
+    }
+  }
+  if (const toml::array* hours = r.Tables(top, "hours")) {
+    for (size_t i = 0; i < hours->size(); ++i) {
+      const toml::table* t = hours->get(i)->as_table();
+      if (!t) continue;
+      std::string prefix = "hours[" + std::to_string(i) + "].";
+      Scope h = r.Sub(*t, prefix, " in [[hours]]", top.where);
+      r.Record(prefix.substr(0, prefix.size() - 1), h.where);
+      r.UnknownKeys(h, kHoursKeys);
+      Hours row;
+      r.TextList(h, "days", &row.days, "days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]");
+      r.Text(h, "opens", &row.opens, "opens = \"09:00\"");
+      r.Text(h, "closes", &row.closes, "closes = \"17:00\"");
+      r.Text(h, "channel", &row.channel);
+      r.Text(h, "note", &row.note);
+      s.hours.push_back(std::move(row));
+    }
+  }
+  return true;
+}
+
+bool LoadTaxonomyFile(const std::string& path, Taxonomy* taxonomy, SourceMap* sources,
+                      Diagnostics* diags) {
+  taxonomy->path = path;
+  Diagnostics local;
+  ReadResult result =
+      LoadTomlFile(path, sources, &local, &taxonomy->positions,
+                   [&](const toml::table& t, Reader* r) { ReadTaxonomy(t, r, taxonomy); });
+  diags->Append(local);
+  taxonomy->loaded = result == ReadResult::kOk;
+  return taxonomy->loaded && !local.HasErrors();
+}
+
+bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
+                   Diagnostics* diags) {
+  catalogue->content_dir = content_dir;
+  bool io_ok = true;
+  const fs::path root(content_dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    diags->Error(content_dir, 0, 0, "the content folder does not exist or is not a folder",
+                 "run signpost from the repository's top folder, or pass --content DIR");
+    return false;
+  }
+
+  std::string site_path = (root / "site.toml").string();
+  catalogue->site.path = site_path;
+  ReadResult site_result =
+      LoadTomlFile(site_path, sources, diags, &catalogue->site.positions,
+                   [&](const toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); });
+  catalogue->site.loaded = site_result == ReadResult::kOk;
+  io_ok &= site_result != ReadResult::kIoError;
+
+  std::string taxonomy_path = (root / "taxonomy.toml").string();
+  catalogue->taxonomy.path = taxonomy_path;
+  ReadResult taxonomy_result = LoadTomlFile(
+      taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
+      [&](const toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); });
+  catalogue->taxonomy.loaded = taxonomy_result == ReadResult::kOk;
+  io_ok &= taxonomy_result != ReadResult::kIoError;
+
+  const fs::path services_dir = root / "services";
+  const std::string services_path = services_dir.string();
+  auto dir_status = fs::symlink_status(services_dir, ec);
+  if (ec || !fs::exists(dir_status)) {
+    diags->Error(services_path, 0, 0, "the services folder is missing",
+                 "create it and add one .md file per service (signpost new SLUG writes one)");
+    return io_ok;
+  }
+  if (fs::is_symlink(dir_status) || !fs::is_directory(dir_status)) {
+    diags->Error(services_path, 0, 0,
+                 fs::is_symlink(dir_status) ? "the services folder is a symbolic link; it must be "
+                                              "an ordinary folder"
+                                            : "`services` must be a folder");
+    return io_ok;
+  }
+
+  // The listing's file types (d_type) are kept so 10,000 entries do not
+  // cost 10,000 extra stat calls; lstat is the fallback.
+  std::vector<std::pair<std::string, fs::file_status>> listing;
+  for (fs::directory_iterator it(services_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    // directory_entry answers is_symlink/is_directory/is_regular_file from
+    // the cached d_type (symlink_status() would stat again).
+    std::error_code e1, e2, e3;
+    fs::file_type type = fs::file_type::none;
+    if (it->is_symlink(e1)) {
+      type = fs::file_type::symlink;
+    } else if (it->is_directory(e2)) {
+      type = fs::file_type::directory;
+    } else if (it->is_regular_file(e3)) {
+      type = fs::file_type::regular;
+    } else if (!e1 && !e2 && !e3) {
+      type = fs::file_type::unknown;  // a FIFO, socket or device: looked at again below
+    }
+    listing.emplace_back(it->path().filename().string(), fs::file_status(type));
+  }
+  if (ec) {
+    diags->Error(services_path, 0, 0, "cannot list the folder: " + ec.message());
+    return false;
+  }
+  std::sort(listing.begin(), listing.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  std::vector<EntryFile> entries;
+  entries.reserve(listing.size());
+  for (auto& [name, listed] : listing) {
+    std::string path = (services_dir / name).string();
+    std::string shown = SanitizeForDisplay(name);
+    fs::file_status st = listed;
+    if (st.type() == fs::file_type::none || st.type() == fs::file_type::unknown) {
+      st = fs::symlink_status(services_dir / name, ec);
+    }
+    if (ec) {
+      diags->Error(path, 0, 0, "cannot inspect the file: " + ec.message());
+      io_ok = false;
+      continue;
+    }
+    if (fs::is_symlink(st)) {
+      // The target is never read or echoed: it could be anything on the
+      // machine running the check.
+      diags->Error(path, 0, 0, "this is a symbolic link; service entries must be ordinary files",
+                   "replace the link with the entry itself");
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      diags->Error(path, 0, 0, "sub-folders are not allowed in the services folder",
+                   "move the .md files in `" + shown + "` up into " + services_path +
+                       " and remove the folder");
+      continue;
+    }
+    if (name == ".gitkeep") continue;  // Git's usual way to keep an empty folder.
+    if (!fs::is_regular_file(st)) {
+      diags->Error(path, 0, 0, "this is not an ordinary file");
+      continue;
+    }
+    std::string stem = name;
+    bool is_md = name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0;
+    if (!is_md) {
+      // An error rather than a warning: a misnamed entry ("x.markdown",
+      // "x.md.txt") would otherwise vanish from the directory unnoticed.
+      std::string lower = stem;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string fix;
+      if (lower.size() > 3 && lower.compare(lower.size() - 3, 3, ".md") == 0) {
+        fix = SuggestSlug(stem.substr(0, stem.size() - 3));
+      } else if (lower.size() > 9 && lower.compare(lower.size() - 9, 9, ".markdown") == 0) {
+        fix = SuggestSlug(stem.substr(0, stem.size() - 9));
+      }
+      diags->Error(path, 0, 0,
+                   "only .md files belong in the services folder; `" + shown + "` is not one",
+                   fix.empty() ? "remove it, or move it out of " + services_path
+                               : "rename `" + shown + "` to `" + fix + ".md`");
+      continue;
+    }
+    stem.resize(stem.size() - 3);
+    EntryFile e;
+    e.path = path;
+    e.slug = stem;
+    if (!IsSlug(stem)) {
+      std::string fix = SuggestSlug(stem);
+      diags->Error(path, 0, 0,
+                   "the file name must be a slug (lower-case letters, digits and hyphens)",
+                   fix.empty() ? "rename it to a name such as `example-service.md`"
+                               : "rename `" + shown + "` to `" + fix + ".md`");
+      e.keep = false;
+    }
+    entries.push_back(std::move(e));
+  }
+
+  // Parsing dominates a large check; two threads halve it on the reference
+  // machine. Each entry collects its own diagnostics, so output stays
+  // deterministic (they are merged in file order and sorted later).
+  const size_t workers = std::min<size_t>(2, std::max<size_t>(1, entries.size() / 64));
+  if (workers > 1) {
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) {
+      threads.emplace_back([&entries, w, workers] {
+        for (size_t i = w; i < entries.size(); i += workers) LoadEntry(&entries[i]);
+      });
+    }
+    for (auto& t : threads) t.join();
+  } else {
+    for (auto& e : entries) LoadEntry(&e);
+  }
+
+  catalogue->services.reserve(entries.size());
+  for (EntryFile& e : entries) {
+    diags->Append(e.diags);
+    if (e.read == ReadResult::kIoError) io_ok = false;
+    if (e.read != ReadResult::kOk) continue;
+    sources->Add(e.path, std::move(e.text));
+    if (e.ok && e.keep) {
+      catalogue->services.push_back(std::move(e.service));
+    }
+  }
+  if (entries.empty()) {
+    diags->Error(services_path, 0, 0, "there are no service entries (.md files) in this folder",
+                 "add one with: signpost new SLUG");
+  }
+  // File-name order is almost always slug order already ("a-b.md" sorts
+  // before "a.md", "a" before "a-b"); moving 10,000 Services costs more
+  // than checking.
+  auto by_slug = [](const Service& a, const Service& b) { return a.slug < b.slug; };
+  if (!std::is_sorted(catalogue->services.begin(), catalogue->services.end(), by_slug)) {
+    std::sort(catalogue->services.begin(), catalogue->services.end(), by_slug);
+  }
+  return io_ok;
+}
+
 }  // namespace signpost

@@ -6,6 +6,7 @@
 #define SIGNPOST_LOADER_H_
 
 #include <string>
+#include <string_view>
 
 #include "catalogue.h"
 #include "diagnostic.h"
@@ -17,9 +18,16 @@ constexpr size_t kMaxEntryBytes = 1 << 20;
 
 /// Loads `content_dir` into *catalogue (services sorted by slug; entries that
 /// could not be read are left out). Every file read is added to *sources so
-/// diagnostics can echo its lines; every problem goes to *diags.
-void LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
+/// diagnostics can echo its lines; every problem goes to *diags. Returns
+/// false when a file could not be read for a reason other than its content
+/// (permissions, disk errors, a missing content folder): exit code 3.
+bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
                    Diagnostics* diags);
+
+/// Loads just taxonomy.toml at `path` (for `signpost new`, which lists the
+/// valid slugs in the skeleton's comments). False when it is unusable.
+bool LoadTaxonomyFile(const std::string& path, Taxonomy* taxonomy, SourceMap* sources,
+                      Diagnostics* diags);
 
 /// Parses one entry's bytes (`path` is used in diagnostics, `slug` is the
 /// file name without ".md"). Returns false when the entry is unusable (no

@@ -4,6 +4,10 @@
 #ifndef SIGNPOST_VALIDATE_H_
 #define SIGNPOST_VALIDATE_H_
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "catalogue.h"
 #include "diagnostic.h"
 
@@ -11,6 +15,41 @@ namespace signpost {
 
 /// Checks `catalogue` as of `today` (UTC) and appends every problem to *diags.
 void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags);
+
+/// True for the values `signpost new` writes for a human to replace ("TODO...").
+bool IsPlaceholder(std::string_view value);
+
+/// True for an absolute http:/https: address with a dotted host.
+bool IsWebUrl(std::string_view url);
+
+/// True for the usual shape of an email address (local@domain.tld).
+bool IsEmail(std::string_view email);
+
+/// True for a UK postcode in capitals, with or without the space ("EX1 1AA").
+bool IsPostcode(std::string_view postcode);
+
+/// True for the outward half of a UK postcode ("EX1", "EB12", "W1A").
+bool IsPostcodeDistrict(std::string_view district);
+
+/// True for "HH:MM" from 00:00 to 23:59, or "24:00" when `allow_24`.
+bool IsTime(std::string_view time, bool allow_24);
+
+/// A link destination written in a Markdown body.
+struct BodyLink {
+  size_t offset;    ///< Byte offset of the destination in the body.
+  std::string url;  ///< As written.
+};
+
+/// Every inline link, reference definition and autolink destination in
+/// `body`, in order (a linear scan; over-reporting is harmless).
+std::vector<BodyLink> FindBodyLinks(std::string_view body);
+
+/// The lower-cased scheme of `url` after decoding character references and
+/// dropping tabs and newlines as browsers do; "" for a relative link.
+std::string LinkScheme(std::string_view url);
+
+/// Jaccard similarity of the lower-cased word sets of `a` and `b` (0..1).
+double TokenJaccard(std::string_view a, std::string_view b);
 
 }  // namespace signpost
 

@@ -1,0 +1,127 @@
+#include "front_matter.h"
+
+#include <cstdio>
+
+namespace signpost {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 (overlong forms,
+// surrogates and values past U+10FFFF are invalid, as RFC 3629 says).
+int SequenceLength(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  int len;
+  unsigned cp, min;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2, cp = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3, cp = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4, cp = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (int k = 1; k < len; ++k) {
+    auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+// True when `line` (without its line ending) is the `+++` delimiter;
+// trailing spaces are forgiven because editors cannot see them.
+bool IsDelimiter(std::string_view line) {
+  if (line.substr(0, 3) != "+++") return false;
+  for (char c : line.substr(3)) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
+
+// The line starting at `start` without "\n" or "\r\n"; *next is where the
+// following line starts (text.size() at the end).
+std::string_view LineAt(std::string_view text, size_t start, size_t* next) {
+  size_t nl = text.find('\n', start);
+  size_t end = nl == std::string_view::npos ? text.size() : nl;
+  *next = nl == std::string_view::npos ? text.size() : nl + 1;
+  std::string_view line = text.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+}  // namespace
+
+SourcePos PositionOf(std::string_view text, size_t offset, int first_line) {
+  SourcePos pos{first_line, 1};
+  for (size_t i = 0; i < offset && i < text.size();) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+      ++i;
+      continue;
+    }
+    int len = SequenceLength(text, i);
+    i += len == 0 ? 1 : len;
+    ++pos.column;
+  }
+  return pos;
+}
+
+bool CheckEncoding(std::string_view text, EncodingProblem* problem) {
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\0') {
+      problem->pos = PositionOf(text, i);
+      problem->message = "the file contains a NUL byte (a zero byte)";
+      problem->hint =
+          "the file may have been saved as UTF-16 or be a binary file; save it as UTF-8 text";
+      return false;
+    }
+    int len = SequenceLength(text, i);
+    if (len == 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[i]));
+      problem->pos = PositionOf(text, i);
+      problem->message = std::string("the file is not valid UTF-8 (byte ") + byte + ")";
+      problem->hint =
+          "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8) and retype "
+          "this character";
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string SplitFrontMatter(std::string_view text, FrontMatter* out, std::string* hint) {
+  size_t start = 0;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
+  size_t next;
+  std::string_view first = LineAt(text, start, &next);
+  if (!IsDelimiter(first)) {
+    *hint = "an entry starts with a line containing only +++, then the fields, then +++ again";
+    return text.size() == start ? "the file is empty: it has no front matter"
+                                : "the file does not start with front matter (a +++ line)";
+  }
+  int line = 2;
+  size_t toml_start = next;
+  for (size_t pos = next; pos < text.size(); ++line) {
+    size_t after;
+    std::string_view l = LineAt(text, pos, &after);
+    if (IsDelimiter(l)) {
+      out->toml = text.substr(toml_start, pos - toml_start);
+      out->toml_first_line = 2;
+      out->body = text.substr(after);
+      out->body_line = line + 1;
+      return "";
+    }
+    pos = after;
+  }
+  *hint = "the fields go between two +++ lines; the page text comes after the second one";
+  return "front matter is not closed: add a line with +++ after the last field";
+}
+
+}  // namespace signpost

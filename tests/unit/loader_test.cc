@@ -1,0 +1,442 @@
+#include "loader.h"
+
+#include <unistd.h>
+
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <ostream>
+
+#include "content_fixture.h"
+
+namespace signpost {
+
+namespace {
+
+using testing::TempDir;
+
+// A complete, valid entry; cases edit it with one find/replace.
+const std::string kEntry =
+    "+++\n"                                     // 1
+    "name = \"Alpha Talking Therapies\"\n"      // 2
+    "organisation = \"Example NHS Trust\"\n"    // 3
+    "summary = \"Free therapy for adults.\"\n"  // 4
+    "categories = [\"talking-therapies\"]\n"    // 5
+    "tier = \"primary-care\"\n"                 // 6
+    "areas = [\"example-north\"]\n"             // 7
+    "referral = [\"self\", \"gp\"]\n"           // 8
+    "cost = \"free\"\n"                         // 9
+    "last_reviewed = 2026-09-14\n"              // 10
+    "ages = { min = 16 }\n"                     // 11
+    "related = [\"beta-peer-support\"]\n"       // 12
+    "\n"                                        // 13
+    "[contact]\n"                               // 14
+    "phone = \"01632 960123\"\n"                // 15
+    "\n"                                        // 16
+    "[[locations]]\n"                           // 17
+    "name = \"Example Health Centre\"\n"        // 18
+    "postcode = \"EX1 1AA\"\n"                  // 19
+    "\n"                                        // 20
+    "[[hours]]\n"                               // 21
+    "days = [\"mon\", \"tue\"]\n"               // 22
+    "opens = \"09:00\"\n"                       // 23
+    "closes = \"17:00\"\n"                      // 24
+    "+++\n"                                     // 25
+    "## What happens\n";                        // 26
+
+std::string Edit(std::string text, const std::string& find, const std::string& replace) {
+  size_t at = text.find(find);
+  if (at == std::string::npos) throw std::runtime_error("fixture text not found: " + find);
+  return text.replace(at, find.size(), replace);
+}
+
+struct Parsed {
+  bool ok;
+  Service service;
+  Diagnostics diags;
+};
+
+Parsed Parse(std::string_view text) {
+  Parsed p;
+  p.ok = ParseServiceEntry("content/services/alpha.md", "alpha", text, &p.service, &p.diags);
+  p.diags.Sort();
+  return p;
+}
+
+// One bad-input case: edit kEntry (or replace it whole), expect exactly one
+// diagnostic at line:col with this message.
+struct Case {
+  const char* name;
+  std::string text;
+  int line;
+  int column;
+  std::string message;
+};
+
+std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
+
+const Case kCases[] = {
+    {"no_front_matter", "name = \"x\"\n", 1, 1,
+     "the file does not start with front matter (a +++ line)"},
+    {"empty_file", "", 1, 1, "the file is empty: it has no front matter"},
+    {"front_matter_not_closed", "+++\nname = \"x\"\n## Body\n", 1, 1,
+     "front matter is not closed: add a line with +++ after the last field"},
+    {"toml_syntax_error", Edit(kEntry, "tier = \"primary-care\"", "tier = primary-care"), 6, 8,
+     "TOML syntax error: Error while parsing value: could not determine value type"},
+    {"wrong_type_text", Edit(kEntry, "summary = \"Free therapy for adults.\"", "summary = 42"), 4,
+     11, "`summary` must be text (in double quotes), not a whole number"},
+    {"wrong_type_list", Edit(kEntry, "areas = [\"example-north\"]", "areas = \"example-north\""), 7,
+     9, "`areas` must be a list of text in square brackets, not text"},
+    {"wrong_type_list_item", Edit(kEntry, "[\"talking-therapies\"]", "[\"talking-therapies\", 3]"),
+     5, 36, "item 2 of `categories` must be text (in double quotes), not a whole number"},
+    {"related_is_a_path",
+     Edit(kEntry, "related = [\"beta-peer-support\"]", "related = \"../../x\""), 12, 11,
+     "`related` must be a list of text in square brackets, not text"},
+    {"date_in_quotes", Edit(kEntry, "last_reviewed = 2026-09-14", "last_reviewed = \"2026-09-14\""),
+     10, 17, "`last_reviewed` must be a date like 2026-09-14 (without quotes), not text"},
+    {"date_with_time",
+     Edit(kEntry, "last_reviewed = 2026-09-14", "last_reviewed = 2026-09-14T10:00:00"), 10, 17,
+     "`last_reviewed` must be a date like 2026-09-14 (without quotes), not a date and time"},
+    {"missing_required_field", Edit(kEntry, "tier = \"primary-care\"\n", ""), 1, 1,
+     "missing required field `tier`"},
+    {"missing_contact", Edit(kEntry, "[contact]\nphone = \"01632 960123\"\n", ""), 1, 1,
+     "missing required field `contact`"},
+    {"missing_hours_opens", Edit(kEntry, "opens = \"09:00\"\n", ""), 21, 1,
+     "missing required field `opens` in [[hours]]"},
+    {"unknown_key", Edit(kEntry, "categories =", "catagories ="), 5, 1,
+     "unknown field `catagories`; did you mean `categories`?"},
+    {"unknown_key_no_suggestion", Edit(kEntry, "cost = \"free\"\n", "cost = \"free\"\nfoo = 1\n"),
+     10, 1, "unknown field `foo`"},
+    {"unknown_key_in_contact", Edit(kEntry, "phone =", "phnoe = \"x\"\nphone ="), 15, 1,
+     "unknown field `phnoe` in [contact]; did you mean `phone`?"},
+    {"unknown_key_in_locations", Edit(kEntry, "postcode =", "postocde = \"x\"\npostcode ="), 19, 1,
+     "unknown field `postocde` in [[locations]]; did you mean `postcode`?"},
+    {"unknown_key_in_hours", Edit(kEntry, "closes =", "close = \"x\"\ncloses ="), 24, 1,
+     "unknown field `close` in [[hours]]; did you mean `closes`?"},
+    {"unknown_key_in_ages", Edit(kEntry, "{ min = 16 }", "{ min = 16, mx = 25 }"), 11, 20,
+     "unknown field `mx` in ages; did you mean `max`?"},
+    {"ages_not_a_table", Edit(kEntry, "ages = { min = 16 }", "ages = 16"), 11, 8,
+     "`ages` must be a table, not a whole number"},
+    {"age_out_of_range", Edit(kEntry, "{ min = 16 }", "{ min = 500 }"), 11, 16,
+     "`min` in ages must be between 0 and 120, not 500"},
+    {"hours_not_an_array_of_tables", Edit(kEntry, "[[hours]]", "[hours]"), 21, 1,
+     "`hours` must be one or more [[hours]] sections, not a table"},
+    {"status_not_in_vocabulary",
+     Edit(kEntry, "cost = \"free\"", "cost = \"free\"\nstatus = \"Closed\""), 10, 10,
+     "`status` cannot be `Closed`; did you mean `closed`?"},
+    {"invalid_utf8",
+     Edit(kEntry, "Free therapy",
+          "Fr\xC3\xA9"
+          "e \xFF"
+          "therapy"),
+     4, 17, "the file is not valid UTF-8 (byte 0xff)"},
+    {"truncated_utf8_at_end", kEntry + "caf\xC3", 27, 4, "the file is not valid UTF-8 (byte 0xc3)"},
+    {"nul_byte", Edit(kEntry, "Example NHS", std::string("Exa\0mple NHS", 12)), 3, 20,
+     "the file contains a NUL byte (a zero byte)"},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(loader_test)
+
+BOOST_DATA_TEST_CASE(bad_entry_gives_exact_diagnostic, boost::unit_test::data::make(kCases), c) {
+  Parsed p = Parse(c.text);
+  BOOST_TEST_REQUIRE(p.diags.items().size() == 1u);
+  const Diagnostic& d = p.diags.items()[0];
+  BOOST_TEST(d.path == "content/services/alpha.md");
+  BOOST_TEST(d.line == c.line);
+  BOOST_TEST(d.column == c.column);
+  BOOST_TEST(d.message == c.message);
+  BOOST_TEST((d.severity == Severity::kError));
+}
+
+BOOST_AUTO_TEST_CASE(valid_entry_has_no_diagnostics_and_keeps_every_field) {
+  Parsed p = Parse(kEntry);
+  BOOST_TEST(p.ok);
+  BOOST_TEST(p.diags.empty());
+  const Service& s = p.service;
+  BOOST_TEST(s.slug == "alpha");
+  BOOST_TEST(s.name == "Alpha Talking Therapies");
+  BOOST_TEST(s.referral == (std::vector<std::string>{"self", "gp"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(s.last_reviewed.ToIso() == "2026-09-14");
+  BOOST_TEST(*s.age_min == 16);
+  BOOST_TEST(!s.age_max.has_value());
+  BOOST_TEST(s.contact.phone == "01632 960123");
+  BOOST_TEST_REQUIRE(s.hours.size() == 1u);
+  BOOST_TEST(s.hours[0].closes == "17:00");
+  BOOST_TEST(s.locations[0].postcode == "EX1 1AA");
+  BOOST_TEST(s.body == "## What happens\n");
+  BOOST_TEST(s.body_line == 26);
+  BOOST_TEST((s.status == Status::kActive));
+}
+
+BOOST_AUTO_TEST_CASE(positions_point_into_the_md_file) {
+  Parsed p = Parse(kEntry);
+  const Service& s = p.service;
+  auto at = [&](const char* key) {
+    SourcePos pos = s.PosOf(key);
+    return std::to_string(pos.line) + ":" + std::to_string(pos.column);
+  };
+  BOOST_TEST(at("name") == "2:8");
+  BOOST_TEST(at("referral[1]") == "8:21");
+  BOOST_TEST(at("ages.min") == "11:16");
+  BOOST_TEST(at("contact.phone") == "15:9");
+  BOOST_TEST(at("locations[0].postcode") == "19:12");
+  BOOST_TEST(at("hours[0].days[1]") == "22:16");
+  BOOST_TEST(at("hours[0].opens") == "23:9");
+  BOOST_TEST(at("not_written") == "1:1");  // the opening +++ line
+}
+
+BOOST_AUTO_TEST_CASE(utf8_bom_is_accepted) {
+  Parsed p = Parse("\xEF\xBB\xBF" + kEntry);
+  BOOST_TEST(p.ok);
+  BOOST_TEST(p.diags.empty());
+  BOOST_TEST(p.service.PosOf("name").line == 2);
+}
+
+BOOST_AUTO_TEST_CASE(crlf_line_endings_are_accepted) {
+  std::string crlf;
+  for (char c : kEntry) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  Parsed p = Parse(crlf);
+  BOOST_TEST(p.ok);
+  BOOST_TEST(p.diags.empty());
+  BOOST_TEST(p.service.name == "Alpha Talking Therapies");
+  BOOST_TEST(p.service.PosOf("hours[0].opens").line == 23);
+  BOOST_TEST(p.service.body_line == 26);
+}
+
+BOOST_AUTO_TEST_CASE(hints_say_how_to_fix) {
+  auto hint = [](const std::string& text) {
+    Parsed p = Parse(text);
+    return p.diags.items().empty() ? std::string() : p.diags.items()[0].hint;
+  };
+  BOOST_TEST(hint(Edit(kEntry, "last_reviewed = 2026-09-14", "last_reviewed = \"2026-09-14\"")) ==
+             "remove the quotes: last_reviewed = 2026-09-14");
+  BOOST_TEST(hint(Edit(kEntry, "related = [\"beta-peer-support\"]", "related = \"../../x\"")) ==
+             "name other entries by their slug (the file name without .md), not by a path: "
+             "related = [\"x\"]");
+  BOOST_TEST(hint(Edit(kEntry, "tier = \"primary-care\"\n", "")) ==
+             "add a line such as: tier = \"primary-care\"");
+  BOOST_TEST(hint(Edit(kEntry, "categories =", "catagories =")) == "rename it to `categories`");
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_in_one_entry_is_reported) {
+  std::string text = Edit(kEntry, "summary = \"Free therapy for adults.\"", "summary = 42");
+  text = Edit(text, "tier = \"primary-care\"\n", "");
+  text = Edit(text, "categories =", "catagories =");
+  Parsed p = Parse(text);
+  // The misspelt `catagories` is not also reported as a missing `categories`.
+  BOOST_TEST(p.diags.items().size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_text_is_refused_without_parsing) {
+  std::string big = kEntry + std::string(kMaxEntryBytes, 'x');
+  Parsed p = Parse(big);
+  BOOST_TEST(!p.ok);
+  BOOST_TEST_REQUIRE(p.diags.items().size() == 1u);
+  BOOST_TEST(p.diags.items()[0].line == 0);
+  BOOST_TEST(p.diags.items()[0].message ==
+             "the file is " + std::to_string(big.size()) +
+                 " bytes; content files may be at most 1048576 bytes (1 MiB)");
+}
+
+// ---- whole content folders ------------------------------------------------
+
+struct Loaded {
+  bool readable;
+  Catalogue catalogue;
+  SourceMap sources;
+  Diagnostics diags;
+};
+
+Loaded Load(const std::string& content_dir) {
+  Loaded l;
+  l.readable = LoadCatalogue(content_dir, &l.catalogue, &l.sources, &l.diags);
+  l.diags.Sort();
+  return l;
+}
+
+// The single diagnostic about `path`, as "line:col: message".
+std::string Only(const Loaded& l, const std::string& path) {
+  std::string out;
+  int n = 0;
+  for (const Diagnostic& d : l.diags.items()) {
+    if (d.path != path) continue;
+    ++n;
+    out = std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
+  }
+  return n == 1 ? out : std::to_string(n) + " diagnostics";
+}
+
+BOOST_AUTO_TEST_CASE(loads_the_valid_fixture) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(l.readable);
+  BOOST_TEST(l.diags.empty());
+  BOOST_TEST_REQUIRE(l.catalogue.services.size() == 2u);
+  BOOST_TEST(l.catalogue.services[0].slug == "alpha-talking-therapies");
+  BOOST_TEST(l.catalogue.services[1].path == dir.path() + "/content/services/beta-peer-support.md");
+  BOOST_TEST(l.catalogue.site.base_url == "https://directory.example.org/");
+  BOOST_TEST(l.catalogue.site.crisis_contacts.size() == 2u);
+  BOOST_TEST(l.catalogue.taxonomy.categories[0].synonyms.size() == 2u);
+  BOOST_TEST(l.catalogue.taxonomy.areas[1].postcodes[0] == "EX9");
+  std::string line;
+  BOOST_TEST(l.sources.GetLine(l.catalogue.services[1].path, 2, &line));
+  BOOST_TEST(line == "name = \"Beta Peer Support\"");
+  BOOST_TEST(l.sources.GetLine(dir.path() + "/content/site.toml", 1, &line));
+}
+
+BOOST_AUTO_TEST_CASE(services_are_sorted_by_slug_whatever_the_directory_order) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string beta = testing::ReadFile(dir.path() + "/content/services/beta-peer-support.md");
+  for (const char* slug : {"zz-last", "0-first", "m-middle"}) {
+    std::string text = Edit(beta, "Beta Peer Support", std::string("Service ") + slug);
+    dir.Write(std::string("content/services/") + slug + ".md", text);
+  }
+  Loaded l = Load(dir.path() + "/content");
+  std::vector<std::string> slugs;
+  for (const Service& s : l.catalogue.services) slugs.push_back(s.slug);
+  BOOST_TEST(slugs == (std::vector<std::string>{"0-first", "alpha-talking-therapies",
+                                                "beta-peer-support", "m-middle", "zz-last"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(symlink_out_of_content_is_refused_and_never_read) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string secret = dir.Write("secret.txt", "+++\nname = \"TOP SECRET\"\n+++\n");
+  std::string link = dir.path() + "/content/services/leak.md";
+  BOOST_TEST_REQUIRE(::symlink(secret.c_str(), link.c_str()) == 0);
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, link) ==
+             "0:0: this is a symbolic link; service entries must be ordinary files");
+  BOOST_TEST(!l.catalogue.FindService("leak"));
+  std::string line;
+  BOOST_TEST(!l.sources.GetLine(link, 2, &line));  // the target was never read
+  for (const Diagnostic& d : l.diags.items()) {
+    BOOST_TEST(d.message.find("secret") == std::string::npos);
+    BOOST_TEST(d.hint.find("secret") == std::string::npos);
+  }
+  BOOST_TEST(l.readable);  // a content error (exit 1), not an I/O failure
+}
+
+BOOST_AUTO_TEST_CASE(symlinked_site_toml_is_refused) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string target = dir.path() + "/content/site.toml";
+  std::filesystem::rename(target, dir.path() + "/real-site.toml");
+  BOOST_TEST_REQUIRE(::symlink((dir.path() + "/real-site.toml").c_str(), target.c_str()) == 0);
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, target) ==
+             "0:0: this is a symbolic link; content files must be ordinary files");
+}
+
+BOOST_AUTO_TEST_CASE(five_megabyte_file_is_refused) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string path = dir.Write("content/services/huge.md", kEntry + std::string(5 << 20, 'x'));
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, path) == "0:0: the file is " + std::to_string(kEntry.size() + (5 << 20)) +
+                                  " bytes; content files may be at most 1048576 bytes (1 MiB)");
+  BOOST_TEST(!l.catalogue.FindService("huge"));
+}
+
+BOOST_AUTO_TEST_CASE(file_names_must_be_slugs) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string path = dir.Write("content/services/My Service.md", kEntry);
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, path) ==
+             "0:0: the file name must be a slug (lower-case letters, digits and hyphens)");
+  for (const Diagnostic& d : l.diags.items()) {
+    if (d.path == path) BOOST_TEST(d.hint == "rename `My Service.md` to `my-service.md`");
+  }
+  BOOST_TEST(l.catalogue.services.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(other_files_and_sub_folders_are_errors) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string txt = dir.Write("content/services/notes.txt", "hello");
+  std::string markdown = dir.Write("content/services/gamma.markdown", kEntry);
+  dir.Write("content/services/old/delta.md", kEntry);
+  dir.Write("content/services/.gitkeep", "");
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, txt) ==
+             "0:0: only .md files belong in the services folder; `notes.txt` is not one");
+  BOOST_TEST(Only(l, markdown) ==
+             "0:0: only .md files belong in the services folder; `gamma.markdown` is not one");
+  BOOST_TEST(Only(l, dir.path() + "/content/services/old") ==
+             "0:0: sub-folders are not allowed in the services folder");
+  BOOST_TEST(l.diags.items().size() == 3u);  // .gitkeep is fine
+  for (const Diagnostic& d : l.diags.items()) {
+    if (d.path == markdown) BOOST_TEST(d.hint == "rename `gamma.markdown` to `gamma.md`");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(missing_settings_and_empty_services_are_reported) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/content/services");
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, dir.path() + "/content/site.toml") == "0:0: file not found");
+  BOOST_TEST(Only(l, dir.path() + "/content/taxonomy.toml") == "0:0: file not found");
+  BOOST_TEST(Only(l, dir.path() + "/content/services") ==
+             "0:0: there are no service entries (.md files) in this folder");
+  BOOST_TEST(!l.catalogue.site.loaded);
+}
+
+BOOST_AUTO_TEST_CASE(missing_content_folder_is_not_readable) {
+  TempDir dir;
+  Loaded l = Load(dir.path() + "/nope");
+  BOOST_TEST(!l.readable);
+  BOOST_TEST(Only(l, dir.path() + "/nope") ==
+             "0:0: the content folder does not exist or is not a folder");
+}
+
+struct SettingsCase {
+  const char* name;
+  const char* file;
+  const char* find;
+  const char* replace;
+  std::string expected;
+};
+std::ostream& operator<<(std::ostream& os, const SettingsCase& c) { return os << c.name; }
+
+const SettingsCase kSettingsCases[] = {
+    {"site_unknown_key", "site.toml",
+     "title =", "titel =", "1:1: unknown field `titel`; did you mean `title`?"},
+    {"site_unknown_key_in_review", "site.toml", "warn_after_days", "warn_after_day",
+     "7:1: unknown field `warn_after_day` in [review]; did you mean `warn_after_days`?"},
+    {"site_missing_title", "site.toml", "title = \"Fixture Directory\"\n", "",
+     "1:1: missing required field `title`"},
+    {"site_threshold_wrong_type", "site.toml", "warn_after_days = 365", "warn_after_days = \"365\"",
+     "7:19: `warn_after_days` in [review] must be a whole number, not text"},
+    {"site_crisis_contact_unknown_key", "site.toml", "description = \"Text SHOUT to 85258.\"",
+     "descripton = \"Text SHOUT to 85258.\"",
+     "18:1: unknown field `descripton` in [[crisis_contacts]]; did you mean `description`?"},
+    {"taxonomy_unknown_key", "taxonomy.toml", "synonyms =", "synonym =",
+     "15:1: unknown field `synonym` in [[categories]]; did you mean `synonyms`?"},
+    {"taxonomy_unknown_top_level", "taxonomy.toml", "[[tiers]]\nslug = \"staying-well\"",
+     "[[teirs]]\nslug = \"staying-well\"", "1:3: unknown field `teirs`; did you mean `tiers`?"},
+    {"taxonomy_missing_name", "taxonomy.toml", "name = \"Peer support\"\n", "",
+     "17:1: missing required field `name` in [[categories]]"},
+    {"taxonomy_syntax_error", "taxonomy.toml", "name = \"Peer support\"", "name = \"Peer support",
+     "19:21: TOML syntax error: Error while parsing string: unescaped control characters other "
+     "than TAB (U+0009) are explicitly prohibited"},
+};
+
+BOOST_DATA_TEST_CASE(settings_files_are_checked, boost::unit_test::data::make(kSettingsCases), c) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string path = dir.path() + "/content/" + c.file;
+  dir.Write(std::string("content/") + c.file, Edit(testing::ReadFile(path), c.find, c.replace));
+  Loaded l = Load(dir.path() + "/content");
+  BOOST_TEST(Only(l, path) == c.expected);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace signpost
