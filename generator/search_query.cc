@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "suggest.h"
+
 namespace signpost {
 
 std::string BuildMatchExpression(const std::vector<std::string>& tokens) {
@@ -23,31 +25,10 @@ std::string BuildMatchExpression(const std::vector<std::string>& tokens) {
   return match;
 }
 
-namespace {
-
-int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int above = row[j];
-      int cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                         std::tolower(static_cast<unsigned char>(b[j - 1]))
-                     ? 0
-                     : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
-std::string NearestWord(std::string_view word, const std::vector<std::string>& candidates) {
-  if (word.size() > 64) return "";
+std::string NearestWord(std::string_view typed, const std::vector<std::string>& candidates) {
+  if (typed.size() > 64) return "";
+  std::string word(typed);
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string best;
   int best_distance = 0;
   for (const std::string& candidate : candidates) {
