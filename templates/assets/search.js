@@ -509,7 +509,7 @@ async function boot() {
   const form = input?.form;
   if (!input || !form) return;
   const base = new URL(app.dataset.index || 'data/search/', document.baseURI).href;
-  const root = new URL('../../', base).href;
+  const root = new URL(app.dataset.root ?? '../../', app.dataset.root ? document.baseURI : base).href;
   const index = createIndex(base, (url) => fetch(url).then((r) => {
     if (!r.ok) throw new Error(`${r.status} ${url}`);
     return r.json();
@@ -536,7 +536,8 @@ async function boot() {
   const fieldset = el('fieldset', { class: 'nhsuk-fieldset signpost-search-filters' },
     el('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s', text: 'Filter results' }),
     categoryGroup, areaGroup, el('div', { class: 'nhsuk-checkboxes nhsuk-checkboxes--small' }, selfItem, freeItem));
-  app.replaceChildren(fieldset);
+  // The results region may sit inside the hook: keep it, put the filters first.
+  app.prepend(fieldset);
 
   const current = () => ({ q: input.value, category: category.value, area: area.value, selfReferral: self.checked, free: free.checked });
   const apply = (s) => {
