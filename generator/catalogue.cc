@@ -81,16 +81,35 @@ const Category* Taxonomy::FindCategory(const std::string& slug) const {
 const Area* Taxonomy::FindArea(const std::string& slug) const { return FindBySlug(areas, slug); }
 
 void KeyPositions::Set(const std::string& key, SourcePos pos) {
-  auto it = std::lower_bound(items_.begin(), items_.end(), key,
-                             [](const auto& item, const std::string& k) { return item.first < k; });
-  if (it != items_.end() && it->first == key) {
-    it->second = pos;
-  } else {
-    items_.insert(it, {key, pos});
+  if (!items_.empty() && !unsorted_ && !(items_.back().first < key)) unsorted_ = true;
+  items_.emplace_back(key, pos);
+}
+
+void KeyPositions::Sort() {
+  if (!unsorted_) return;
+  // Stable, so of two writes of one key the later stays last and wins.
+  std::stable_sort(items_.begin(), items_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<std::string, SourcePos>> unique;
+  unique.reserve(items_.size());
+  for (auto& item : items_) {
+    if (!unique.empty() && unique.back().first == item.first) {
+      unique.back().second = item.second;
+    } else {
+      unique.push_back(std::move(item));
+    }
   }
+  items_ = std::move(unique);
+  unsorted_ = false;
 }
 
 const SourcePos* KeyPositions::Find(std::string_view key) const {
+  if (unsorted_) {
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+      if (it->first == key) return &it->second;
+    }
+    return nullptr;
+  }
   auto it = std::lower_bound(
       items_.begin(), items_.end(), key,
       [](const auto& item, std::string_view k) { return std::string_view(item.first) < k; });
@@ -98,10 +117,9 @@ const SourcePos* KeyPositions::Find(std::string_view key) const {
 }
 
 void KeyPositions::erase(std::string_view key) {
-  auto it = std::lower_bound(
-      items_.begin(), items_.end(), key,
-      [](const auto& item, std::string_view k) { return std::string_view(item.first) < k; });
-  if (it != items_.end() && it->first == key) items_.erase(it);
+  items_.erase(std::remove_if(items_.begin(), items_.end(),
+                              [&](const auto& item) { return item.first == key; }),
+               items_.end());
 }
 
 SourcePos Service::PosOf(const std::string& key) const {

@@ -20,13 +20,17 @@ struct SourcePos {
 };
 
 /// Where each key of a TOML file was written, by dotted path ("name",
-/// "contact.phone", "related[1]", "hours[0].opens"). A sorted vector rather
-/// than a std::map: 10,000 entries of ~45 keys each made map nodes the
-/// loader's largest memory and allocation cost.
+/// "contact.phone", "related[1]", "hours[0].opens"). A vector sorted once
+/// after loading rather than a std::map: 10,000 entries of ~45 keys each made
+/// map nodes the loader's largest memory and allocation cost, and sorted
+/// insertion would be quadratic for a hostile 100,000-item list.
 class KeyPositions {
  public:
   /// Records (or overwrites) where `key` was written.
   void Set(const std::string& key, SourcePos pos);
+  /// Sorts what Set appended (the loader calls it once per file); look-ups
+  /// before it are correct but linear.
+  void Sort();
   /// Where `key` was written, or null.
   const SourcePos* Find(std::string_view key) const;
   /// 1 when `key` was written, else 0 (as std::map::count).
@@ -39,7 +43,8 @@ class KeyPositions {
   auto end() const { return items_.end(); }
 
  private:
-  std::vector<std::pair<std::string, SourcePos>> items_;  ///< Sorted by key.
+  std::vector<std::pair<std::string, SourcePos>> items_;  ///< Sorted by key unless unsorted_.
+  bool unsorted_ = false;
 };
 
 /// A calendar date (proleptic Gregorian), as TOML local dates are.

@@ -511,6 +511,7 @@ ReadResult LoadTomlFile(const std::string& path, SourceMap* sources, Diagnostics
   if (!ParseToml(path, SkipBom(text), 1, &root, diags)) return ReadResult::kContentError;
   Reader reader(path, 1, diags, positions);
   fill(root, &reader);
+  positions->Sort();
   return ReadResult::kOk;
 }
 
@@ -653,6 +654,7 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
       s.hours.push_back(std::move(row));
     }
   }
+  s.positions.Sort();
   return true;
 }
 

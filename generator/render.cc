@@ -1,8 +1,735 @@
 #include "render.h"
-// TEMPORARY skeleton stub: replaced by the site build (issue 3).
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "markdown.h"
+#include "open_data.h"
+#include "page_context.h"
+#include "theme.h"
+
 namespace signpost {
-bool RenderSite(const Catalogue&, const std::string& templates_dir, SiteWriter*, Diagnostics* d) {
-  d->Error(templates_dir, 0, 0, "renderer not built yet");
-  return false;
+
+namespace mu = kainjow::mustache;
+
+namespace {
+
+// TODO(lead): read this from security_policy.h once the serve work lands, so
+// the meta tag and serve's header cannot drift apart.
+constexpr char kPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+
+void SetIf(mu::data* d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d->set(key, value);
 }
+
+// Mustache looks a missing key up in the enclosing contexts, so a list item
+// without `ages` would show the page's `ages`. Items set every key they use:
+// the value, or false.
+void SetOrFalse(mu::data* d, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    d->set(key, false);
+  } else {
+    d->set(key, value);
+  }
+}
+
+mu::data Link(const std::string& text, const std::string& href) {
+  mu::data d;
+  d.set("text", text);
+  d.set("href", href);
+  return d;
+}
+
+mu::data StringList(const std::vector<std::string>& items) {
+  mu::data list{mu::data::type::list};
+  for (const std::string& s : items) list.push_back(mu::data{"text", s});
+  return list;
+}
+
+// Phone numbers must not wrap across lines: "116 123" -> "116\u00a0123".
+std::string NonBreaking(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ') {
+      out += "\xc2\xa0";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string ServiceHref(const std::string& slug) { return "services/" + slug + "/"; }
+
+std::string UrlEncode(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The path part of base_url ("https://x.org/dir/" -> "/dir/"): 404.html is
+// served at any depth, so only root-absolute links work there.
+std::string BasePath(const std::string& base_url) {
+  size_t scheme = base_url.find("://");
+  size_t slash = base_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  std::string path = slash == std::string::npos ? "/" : base_url.substr(slash);
+  if (path.empty() || path.back() != '/') path += '/';
+  return path;
+}
+
+std::string RootFor(const std::string& dir_path) {
+  // "services/x/" -> "../../"
+  std::string root;
+  for (char c : dir_path) {
+    if (c == '/') root += "../";
+  }
+  return root;
+}
+
+struct SitemapEntry {
+  std::string path;  // "services/x/", "" for home
+  std::optional<Date> lastmod;
+};
+
+class SiteRenderer {
+ public:
+  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer) : cat_(catalogue), writer_(writer) {}
+
+  bool Run(const std::string& templates_dir, Diagnostics* diags) {
+    if (!theme_.Load(templates_dir, diags)) return false;
+    if (!WriteAssets(templates_dir, writer_, &assets_, diags)) return false;
+    Prepare();
+    bool ok = RenderPages(diags);
+    ok = WriteSitemap(diags) && ok;
+    ok =
+        writer_->Write(
+            "robots.txt",
+            "User-agent: *\nAllow: /\n\nSitemap: " + cat_.site.base_url + "sitemap.xml\n", diags) &&
+        ok;
+    return ok && !diags->HasErrors();
+  }
+
+ private:
+  // Everything every page can see, built once.
+  void Prepare() {
+    for (const Service& s : cat_.services) {
+      if (s.IsPublished()) published_.push_back(&s);
+    }
+    // Sort keys computed once, not twice per comparison.
+    std::vector<std::pair<std::string, const Service*>> keyed;
+    keyed.reserve(published_.size());
+    for (const Service* s : published_) keyed.emplace_back(SortKey(s->name), s);
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second->slug < b.second->slug;
+    });
+    for (const auto& [key, s] : keyed) by_name_.push_back(s);
+    for (const Service* s : by_name_) cards_.emplace(s->slug, Card(*s));
+
+    mu::data site;
+    site.set("title", cat_.site.title);
+    site.set("language", cat_.site.language.empty() ? "en-GB" : cat_.site.language);
+    site.set("base_url", cat_.site.base_url);
+    SetIf(&site, "repository", RepositoryUrl());
+    common_.set("site", site);
+    common_.set("csp", kPagePolicy);
+    mu::data assets;
+    for (const auto& [key, path] : assets_) assets.set(key, path);
+    common_.set("assets", assets);
+
+    mu::data crisis{mu::data::type::list};
+    for (const CrisisContact& c : cat_.site.crisis_contacts) {
+      mu::data d;
+      d.set("name", c.name);
+      SetOrFalse(&d, "description", c.description);
+      std::string tel = TelHref(c.phone), sms = SmsHref(c.text);
+      d.set("phone", NonBreaking(c.phone));
+      SetOrFalse(&d, "phone_href", tel);
+      d.set("text", NonBreaking(c.text));
+      SetOrFalse(&d, "text_href", sms);
+      crisis.push_back(d);
+    }
+    common_.set("crisis_contacts", crisis);
+    common_.set("has_crisis_contacts", !cat_.site.crisis_contacts.empty());
+
+    mu::data categories{mu::data::type::list}, by_slug;
+    for (const Category& c : cat_.taxonomy.categories) {
+      mu::data d = TermData(c.name, "categories/" + c.slug + "/", c.description,
+                            CountIn([&](const Service& s) { return Has(s.categories, c.slug); }));
+      categories.push_back(d);
+      by_slug.set(c.slug, d);
+    }
+    common_.set("categories", categories);
+    common_.set("categories_by_slug", by_slug);
+    mu::data areas{mu::data::type::list};
+    for (const Area& a : cat_.taxonomy.areas) {
+      areas.push_back(TermData(a.name, "areas/" + a.slug + "/", a.description,
+                               CountIn([&](const Service& s) { return Has(s.areas, a.slug); })));
+    }
+    common_.set("areas", areas);
+    mu::data tiers{mu::data::type::list};
+    for (const Tier& t : cat_.taxonomy.tiers) {
+      tiers.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description,
+                               CountIn([&](const Service& s) { return s.tier == t.slug; })));
+    }
+    common_.set("tiers", tiers);
+    common_.set("service_count", std::to_string(published_.size()));
+  }
+
+  static bool Has(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  }
+
+  template <typename Pred>
+  size_t CountIn(Pred pred) const {
+    size_t n = 0;
+    for (const Service* s : published_) n += pred(*s);
+    return n;
+  }
+
+  static mu::data TermData(const std::string& name, const std::string& href,
+                           const std::string& description, size_t count) {
+    mu::data d;
+    d.set("name", name);
+    d.set("href", href);
+    SetOrFalse(&d, "description", description);
+    d.set("count", std::to_string(count));
+    d.set("count_text", count == 1 ? "1 service" : std::to_string(count) + " services");
+    return d;
+  }
+
+  std::string RepositoryUrl() const {
+    std::string repo = cat_.site.repository;
+    while (!repo.empty() && repo.back() == '/') repo.pop_back();
+    return IsHttpLink(repo) ? repo : "";
+  }
+
+  std::string AreasText(const Service& s) const {
+    if (s.CoversAllAreas()) return "Everyone in the borough";
+    std::vector<std::string> names;
+    for (const std::string& slug : s.areas) {
+      const Area* a = cat_.taxonomy.FindArea(slug);
+      names.push_back(a ? a->name : slug);
+    }
+    return JoinWords(names);
+  }
+
+  mu::data Card(const Service& s) const {
+    mu::data d;
+    d.set("name", s.name);
+    d.set("slug", s.slug);
+    d.set("href", ServiceHref(s.slug));
+    d.set("organisation", s.organisation);
+    d.set("summary", s.summary);
+    d.set("self_referral", s.AcceptsSelfReferral());
+    d.set("cost", CostLabel(s.cost));
+    SetOrFalse(&d, "ages", FormatAges(s.age_min, s.age_max));
+    d.set("areas_text", AreasText(s));
+    const Tier* t = cat_.taxonomy.FindTier(s.tier);
+    SetOrFalse(&d, "tier_name", t ? t->name : "");
+    d.set("temporarily_closed", s.status == Status::kTemporarilyClosed);
+    SetOrFalse(&d, "reopens",
+               s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
+    d.set("phone", NonBreaking(s.contact.phone));
+    SetOrFalse(&d, "phone_href", TelHref(s.contact.phone));
+    return d;
+  }
+
+  mu::data CardList(const std::vector<const Service*>& services) const {
+    mu::data list{mu::data::type::list};
+    for (const Service* s : services) list.push_back(cards_.at(s->slug));
+    return list;
+  }
+
+  template <typename Pred>
+  std::vector<const Service*> Select(Pred pred) const {
+    std::vector<const Service*> out;
+    for (const Service* s : by_name_) {
+      if (pred(*s)) out.push_back(s);
+    }
+    return out;
+  }
+
+  // Renders page template `name` into `dir` + "index.html" (or `file`).
+  bool Emit(const std::string& name, const std::string& dir, mu::data& page, Diagnostics* diags,
+            const std::string& file = "index.html", const std::string& root_override = "") {
+    std::string root = root_override.empty() ? RootFor(dir) : root_override;
+    page.set("root", root);
+    page.set("canonical", cat_.site.base_url + dir);
+    page.set("page_path", dir);
+    const mu::data* crumbs = page.get("breadcrumbs");
+    bool has_crumbs = crumbs != nullptr && crumbs->is_non_empty_list();
+    page.set("has_breadcrumbs", has_crumbs);
+    if (has_crumbs) {
+      page.set("breadcrumb_back", crumbs->list_value().back());
+    } else {
+      page.set("breadcrumb_back", false);
+    }
+    mu::context<std::string> ctx(&common_);
+    ctx.push(&page);
+    std::string html, error;
+    if (!theme_.Render(name, &ctx, &html, &error)) {
+      diags->Error("templates/pages/" + name + ".mustache", 0, 0,
+                   "rendering " + dir + file + " failed: " + error);
+      return false;
+    }
+    return writer_->Write(dir + file, html, diags);
+  }
+
+  static mu::data Breadcrumbs(std::initializer_list<std::pair<std::string, std::string>> items) {
+    mu::data list{mu::data::type::list};
+    for (const auto& [text, href] : items) list.push_back(Link(text, href));
+    return list;
+  }
+
+  static mu::data PageData(const std::string& title, const std::string& description) {
+    mu::data d;
+    d.set("page_title", title);
+    SetIf(&d, "description", description);
+    return d;
+  }
+
+  std::optional<Date> Latest(const std::vector<const Service*>& services) const {
+    std::optional<Date> latest;
+    for (const Service* s : services) {
+      if (!latest || *latest < s->last_reviewed) latest = s->last_reviewed;
+    }
+    return latest;
+  }
+
+  void AddToSitemap(std::string path, std::optional<Date> lastmod) {
+    std::lock_guard<std::mutex> lock(sitemap_mutex_);
+    sitemap_.push_back({std::move(path), lastmod});
+  }
+
+  // A name-and-link item for the long lists (A to Z, pathway cells), much
+  // cheaper to copy than a full card.
+  static mu::data Item(const Service& s) {
+    mu::data d;
+    d.set("name", s.name);
+    d.set("href", ServiceHref(s.slug));
+    d.set("organisation", s.organisation);
+    return d;
+  }
+
+  void RenderSmallPages(Diagnostics* diags) {
+    std::optional<Date> all_latest = Latest(published_);
+    mu::data home = PageData(
+        cat_.site.title, "Find mental health and wellbeing services in " + cat_.site.title + ".");
+    home.set("is_home", true);
+    // The page has its own search box; a second `q` field would confuse.
+    home.set("has_page_search", true);
+    Emit("home", "", home, diags);
+    AddToSitemap("", all_latest);
+
+    mu::data search = PageData("Search", "Search the directory of services.");
+    search.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    search.set("has_page_search", true);
+    Emit("search", "search/", search, diags);
+    AddToSitemap("search/", std::nullopt);
+
+    mu::data a11y = PageData("Accessibility statement",
+                             "How accessible this website is and how to report a problem.");
+    a11y.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Emit("accessibility", "accessibility/", a11y, diags);
+    AddToSitemap("accessibility/", std::nullopt);
+
+    mu::data not_found = PageData("Page not found", "");
+    Emit("404", "", not_found, diags, "404.html", BasePath(cat_.site.base_url));
+
+    mu::data cats_page = PageData("Services by need", "Every kind of support in the directory.");
+    cats_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Emit("categories", "categories/", cats_page, diags);
+    AddToSitemap("categories/", all_latest);
+
+    mu::data areas_page = PageData("Services by area", "Services in each part of the borough.");
+    areas_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Emit("areas", "areas/", areas_page, diags);
+    AddToSitemap("areas/", all_latest);
+  }
+
+  void RenderCategory(const Category& c, Diagnostics* diags) {
+    auto services = Select([&](const Service& s) { return Has(s.categories, c.slug); });
+    mu::data page = PageData(c.name, c.description);
+    page.set("name", c.name);
+    SetIf(&page, "intro", c.description);
+    page.set("services", CardList(services));
+    page.set("has_services", !services.empty());
+    page.set("count_text",
+             services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
+    std::string dir = "categories/" + c.slug + "/";
+    Emit("category", dir, page, diags);
+    AddToSitemap(dir, Latest(services));
+  }
+
+  // Local services first, then the borough-wide ones.
+  void RenderArea(const Area& a, Diagnostics* diags) {
+    auto local = Select([&](const Service& s) { return Has(s.areas, a.slug); });
+    auto everyone = Select([](const Service& s) { return s.CoversAllAreas(); });
+    mu::data page = PageData(a.name, "Services in " + a.name + ". " + a.description);
+    page.set("name", a.name);
+    SetIf(&page, "intro", a.description);
+    page.set("postcodes", JoinWords(a.postcodes));
+    page.set("services", CardList(local));
+    page.set("has_services", !local.empty());
+    page.set("everyone", CardList(everyone));
+    page.set("has_everyone", !everyone.empty());
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
+    std::string dir = "areas/" + a.slug + "/";
+    Emit("area", dir, page, diags);
+    local.insert(local.end(), everyone.begin(), everyone.end());
+    AddToSitemap(dir, Latest(local));
+  }
+
+  void RenderTier(const Tier& t, Diagnostics* diags) {
+    auto services = Select([&](const Service& s) { return s.tier == t.slug; });
+    mu::data page = PageData(t.name, t.description);
+    page.set("name", t.name);
+    SetIf(&page, "intro", t.description);
+    page.set("services", CardList(services));
+    page.set("has_services", !services.empty());
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
+    std::string dir = "tiers/" + t.slug + "/";
+    Emit("tier", dir, page, diags);
+    AddToSitemap(dir, Latest(services));
+  }
+
+  void RenderPathway(Diagnostics* diags) {
+    mu::data page = PageData("Pathway map",
+                             "Every service placed by need and by step of the pathway, "
+                             "showing where there are gaps.");
+    mu::data columns{mu::data::type::list};
+    for (const Tier& t : cat_.taxonomy.tiers) {
+      columns.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description, 0));
+    }
+    // One pass over the services fills every cell.
+    size_t n_tiers = cat_.taxonomy.tiers.size();
+    std::vector<std::vector<const Service*>> cells(cat_.taxonomy.categories.size() * n_tiers);
+    for (const Service* s : by_name_) {
+      for (size_t t = 0; t < n_tiers; ++t) {
+        if (cat_.taxonomy.tiers[t].slug != s->tier) continue;
+        for (size_t c = 0; c < cat_.taxonomy.categories.size(); ++c) {
+          if (Has(s->categories, cat_.taxonomy.categories[c].slug)) {
+            cells[c * n_tiers + t].push_back(s);
+          }
+        }
+      }
+    }
+    mu::data rows{mu::data::type::list};
+    size_t gaps = 0;
+    for (size_t c = 0; c < cat_.taxonomy.categories.size(); ++c) {
+      const Category& category = cat_.taxonomy.categories[c];
+      mu::data row;
+      row.set("name", category.name);
+      row.set("href", "categories/" + category.slug + "/");
+      mu::data cell_list{mu::data::type::list};
+      for (size_t t = 0; t < n_tiers; ++t) {
+        const auto& services = cells[c * n_tiers + t];
+        mu::data cell;
+        cell.set("tier_name", cat_.taxonomy.tiers[t].name);
+        mu::data items{mu::data::type::list};
+        for (const Service* s : services) items.push_back(Item(*s));
+        cell.set("services", items);
+        cell.set("empty", services.empty());
+        gaps += services.empty();
+        cell_list.push_back(cell);
+      }
+      row.set("cells", cell_list);
+      rows.push_back(row);
+    }
+    page.set("columns", columns);
+    page.set("rows", rows);
+    page.set("gap_count", std::to_string(gaps));
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    AddToSitemap("pathway/", Latest(published_));
+    Emit("pathway", "pathway/", page, diags);
+  }
+
+  void RenderAtoZ(Diagnostics* diags) {
+    std::map<std::string, std::vector<const Service*>> by_letter;
+    for (const Service* s : by_name_) by_letter[IndexLetter(s->name)].push_back(s);
+    mu::data letters{mu::data::type::list}, groups{mu::data::type::list};
+    std::vector<std::string> all;
+    for (char c = 'A'; c <= 'Z'; ++c) all.emplace_back(1, c);
+    all.push_back("#");
+    for (const std::string& letter : all) {
+      auto it = by_letter.find(letter);
+      bool has = it != by_letter.end();
+      std::string id = letter == "#" ? "other" : letter;
+      mu::data l;
+      l.set("letter", letter == "#" ? "Other" : letter);
+      l.set("id", id);
+      l.set("has_services", has);
+      letters.push_back(l);
+      if (!has) continue;
+      mu::data g = l;
+      mu::data items{mu::data::type::list};
+      for (const Service* s : it->second) items.push_back(Item(*s));
+      g.set("services", items);
+      groups.push_back(g);
+    }
+    mu::data page = PageData("Services A to Z", "Every service in the directory, A to Z.");
+    page.set("letters", letters);
+    page.set("groups", groups);
+    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    AddToSitemap("a-z/", Latest(published_));
+    Emit("a-z", "a-z/", page, diags);
+  }
+
+  // Every page is a job; both cores take jobs until none are left. The big
+  // list pages go first so they do not finish last on one core.
+  bool RenderPages(Diagnostics* diags) {
+    std::vector<std::function<void(Diagnostics*)>> jobs;
+    jobs.emplace_back([this](Diagnostics* d) { RenderAtoZ(d); });
+    jobs.emplace_back([this](Diagnostics* d) { RenderPathway(d); });
+    for (const Area& a : cat_.taxonomy.areas) {
+      jobs.emplace_back([this, &a](Diagnostics* d) { RenderArea(a, d); });
+    }
+    for (const Category& c : cat_.taxonomy.categories) {
+      jobs.emplace_back([this, &c](Diagnostics* d) { RenderCategory(c, d); });
+    }
+    for (const Tier& t : cat_.taxonomy.tiers) {
+      jobs.emplace_back([this, &t](Diagnostics* d) { RenderTier(t, d); });
+    }
+    jobs.emplace_back([this](Diagnostics* d) { RenderSmallPages(d); });
+    jobs.emplace_back([this](Diagnostics* d) { WriteOpenData(cat_, writer_, d); });
+    for (const Service* s : published_) {
+      jobs.emplace_back([this, s](Diagnostics* d) {
+        AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
+        RenderService(*s, d);
+      });
+    }
+    unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    if (jobs.size() < 64) threads = 1;
+    std::atomic<size_t> next{0};
+    std::vector<Diagnostics> thread_diags(threads);
+    auto work = [&](Diagnostics* d) {
+      for (size_t i = next++; i < jobs.size(); i = next++) jobs[i](d);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, &thread_diags[t]);
+    work(&thread_diags[0]);
+    for (std::thread& t : pool) t.join();
+    bool ok = true;
+    for (const Diagnostics& d : thread_diags) {
+      ok = ok && !d.HasErrors();
+      diags->Append(d);
+    }
+    return ok;
+  }
+
+  void RenderService(const Service& s, Diagnostics* diags) {
+    mu::data page = PageData(s.name, s.summary);
+    page.set("name", s.name);
+    page.set("organisation", s.organisation);
+    page.set("summary", s.summary);
+    page.set("slug", s.slug);
+    if (s.status == Status::kTemporarilyClosed) {
+      page.set("temporarily_closed", true);
+      if (s.reopens) page.set("reopens", s.reopens->ToLong());
+    }
+
+    // Who can refer, first: a GP decides in seconds whether to hand this over.
+    std::vector<std::string> routes;
+    for (const std::string& r : s.referral) routes.push_back(ReferralLabel(r));
+    page.set("self_referral", s.AcceptsSelfReferral());
+    page.set("referral", StringList(routes));
+    page.set("referral_text", JoinWords(routes));
+    if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
+    SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
+    SetIf(&page, "eligibility", s.eligibility);
+    page.set("areas_text", AreasText(s));
+    mu::data areas{mu::data::type::list};
+    if (!s.CoversAllAreas()) {
+      for (const std::string& slug : s.areas) {
+        if (const Area* a = cat_.taxonomy.FindArea(slug)) {
+          areas.push_back(Link(a->name, "areas/" + a->slug + "/"));
+        }
+      }
+    }
+    page.set("areas", areas);
+    page.set("cost", CostLabel(s.cost));
+    SetIf(&page, "cost_note", s.cost_note);
+
+    mu::data contact;
+    bool any_contact = false;
+    if (std::string tel = TelHref(s.contact.phone); !tel.empty()) {
+      contact.set("phone", NonBreaking(s.contact.phone));
+      contact.set("phone_href", tel);
+      any_contact = true;
+    }
+    if (std::string sms = SmsHref(s.contact.text); !sms.empty()) {
+      contact.set("text", NonBreaking(s.contact.text));
+      contact.set("text_href", sms);
+      any_contact = true;
+    }
+    if (!s.contact.email.empty() && IsSafeUrl("mailto:" + s.contact.email) &&
+        s.contact.email.find_first_of(" \t\r\n?#/<>\"'") == std::string::npos) {
+      contact.set("email", s.contact.email);
+      contact.set("email_href", "mailto:" + s.contact.email);
+      any_contact = true;
+    }
+    if (IsHttpLink(s.contact.website)) {
+      contact.set("website", s.contact.website);
+      contact.set("website_text", DisplayUrl(s.contact.website));
+      any_contact = true;
+    }
+    page.set("contact", contact);
+    page.set("has_contact", any_contact);
+
+    mu::data hours{mu::data::type::list};
+    for (const Hours& h : s.hours) {
+      mu::data row;
+      row.set("text", FormatHours(h));
+      SetOrFalse(&row, "channel", h.channel.empty() ? "" : DeliveryLabel(h.channel));
+      SetOrFalse(&row, "note", h.note);
+      hours.push_back(row);
+    }
+    page.set("hours", hours);
+    page.set("has_hours", !s.hours.empty());
+    SetIf(&page, "waiting_time", s.waiting_time);
+    std::vector<std::string> delivery;
+    for (const std::string& d : s.delivery) delivery.push_back(DeliveryLabel(d));
+    SetIf(&page, "delivery_text", JoinWords(delivery));
+    SetIf(&page, "languages_text", JoinWords(s.languages));
+    page.set("accessibility", StringList(s.accessibility));
+    page.set("has_accessibility", !s.accessibility.empty());
+    mu::data locations{mu::data::type::list};
+    for (const Location& l : s.locations) {
+      mu::data d;
+      SetOrFalse(&d, "name", l.name);
+      SetOrFalse(&d, "address", l.address);
+      SetOrFalse(&d, "postcode", l.postcode);
+      locations.push_back(d);
+    }
+    page.set("locations", locations);
+    page.set("has_locations", !s.locations.empty());
+
+    mu::data categories{mu::data::type::list};
+    for (const std::string& slug : s.categories) {
+      if (const Category* c = cat_.taxonomy.FindCategory(slug)) {
+        categories.push_back(Link(c->name, "categories/" + c->slug + "/"));
+      }
+    }
+    page.set("categories", categories);
+    if (const Tier* t = cat_.taxonomy.FindTier(s.tier)) {
+      page.set("tier", Link(t->name, "tiers/" + t->slug + "/"));
+    }
+
+    MarkdownResult body = RenderMarkdown(s.body);
+    if (!body.ok) {
+      int line = body.line > 0 ? s.body_line + body.line - 1 : s.body_line;
+      diags->Error(s.path, std::max(line, 1), std::max(body.column, 1), body.message,
+                   "split the text up, or make the table smaller");
+      return;
+    }
+    SetIf(&page, "body", body.html);
+
+    mu::data related{mu::data::type::list};
+    for (const std::string& slug : s.related) {
+      const Service* r = cat_.FindService(slug);
+      if (r != nullptr && r->IsPublished()) related.push_back(cards_.at(r->slug));
+    }
+    page.set("related", related);
+    page.set("has_related", !related.is_empty_list());
+
+    page.set("last_reviewed", s.last_reviewed.ToLong());
+    page.set("last_reviewed_iso", s.last_reviewed.ToIso());
+    Date next =
+        Date::FromDaysSinceEpoch(s.last_reviewed.DaysSinceEpoch() + cat_.site.warn_after_days);
+    page.set("next_review", next.ToLong());
+    page.set("next_review_iso", next.ToIso());
+    std::string repo = RepositoryUrl();
+    if (!repo.empty()) {
+      page.set("edit_url", repo + "/edit/main/content/services/" + s.slug + ".md");
+      page.set("report_url", repo + "/issues/new?template=report-wrong-listing.yml&title=" +
+                                 UrlEncode("Wrong listing: " + s.name + " (" + s.slug + ")"));
+    }
+    mu::data crumbs{mu::data::type::list};
+    crumbs.push_back(Link("Home", ""));
+    if (!s.categories.empty()) {
+      if (const Category* c = cat_.taxonomy.FindCategory(s.categories[0])) {
+        crumbs.push_back(Link(c->name, "categories/" + c->slug + "/"));
+      }
+    }
+    page.set("breadcrumbs", crumbs);
+    Emit("service", ServiceHref(s.slug), page, diags);
+  }
+
+  bool WriteSitemap(Diagnostics* diags) {
+    std::sort(sitemap_.begin(), sitemap_.end(),
+              [](const SitemapEntry& a, const SitemapEntry& b) { return a.path < b.path; });
+    std::string xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    for (const SitemapEntry& e : sitemap_) {
+      xml += "  <url><loc>" + XmlEscape(cat_.site.base_url + e.path) + "</loc>";
+      if (e.lastmod) xml += "<lastmod>" + e.lastmod->ToIso() + "</lastmod>";
+      xml += "</url>\n";
+    }
+    xml += "</urlset>\n";
+    return writer_->Write("sitemap.xml", xml, diags);
+  }
+
+  const Catalogue& cat_;
+  SiteWriter* writer_;
+  Theme theme_;
+  AssetMap assets_;
+  mu::data common_;
+  std::vector<const Service*> published_;  // by slug
+  std::vector<const Service*> by_name_;
+  std::map<std::string, mu::data> cards_;
+  std::mutex sitemap_mutex_;  // guards sitemap_: pages are rendered on several threads
+  std::vector<SitemapEntry> sitemap_;
+};
+
+}  // namespace
+
+bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
+                Diagnostics* diags) {
+  SiteRenderer renderer(catalogue, writer);
+  return renderer.Run(templates_dir, diags);
+}
+
 }  // namespace signpost

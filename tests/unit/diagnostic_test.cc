@@ -43,8 +43,13 @@ BOOST_AUTO_TEST_CASE(long_lines_are_shortened_around_the_column) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_utf8_and_control_bytes_are_replaced) {
-  BOOST_TEST(SanitizeForDisplay(std::string("a\xff" "b\x01" "c", 5)) ==
-             "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  BOOST_TEST(SanitizeForDisplay(std::string("a\xff"
+                                            "b\x01"
+                                            "c",
+                                            5)) ==
+             "a\xEF\xBF\xBD"
+             "b\xEF\xBF\xBD"
+             "c");
   BOOST_TEST(SanitizeForDisplay("caf\xC3\xA9") == "caf\xC3\xA9");
   // Overlong encoding of '/' is invalid.
   BOOST_TEST(SanitizeForDisplay("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");

@@ -230,6 +230,40 @@ BOOST_AUTO_TEST_CASE(every_problem_in_one_entry_is_reported) {
   BOOST_TEST(p.diags.items().size() == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(regression_huge_lists_load_in_linear_time) {
+  // Sorted insertion of key positions was quadratic when lists arrived out of
+  // key order (accessibility is read after languages and keywords).
+  std::string languages = "languages = [", accessibility = "accessibility = [";
+  for (int i = 0; i < 60000; ++i) {
+    languages += "\"a\",";
+    accessibility += "\"b\",";
+  }
+  std::string text = Edit(kEntry, "cost = \"free\"\n",
+                          "cost = \"free\"\n" + languages + "]\n" + accessibility + "]\n");
+  Parsed p = Parse(text);
+  BOOST_TEST(p.diags.empty());
+  BOOST_TEST(p.service.accessibility.size() == 60000u);
+  SourcePos last = p.service.PosOf("accessibility[59999]");
+  BOOST_TEST(last.line == 11);
+  BOOST_TEST(last.column == 18 + 4 * 59999);
+}
+
+BOOST_AUTO_TEST_CASE(key_positions_last_write_wins_and_sorting_is_optional) {
+  KeyPositions k;
+  k.Set("b", {2, 1});
+  k.Set("a", {1, 1});
+  k.Set("b", {3, 1});
+  BOOST_TEST(k.Find("b")->line == 3);  // before Sort: linear, still right
+  k.Sort();
+  BOOST_TEST(k.size() == 2u);
+  BOOST_TEST(k.Find("b")->line == 3);
+  BOOST_TEST(k.Find("a")->line == 1);
+  BOOST_TEST(!k.Find("c"));
+  k.erase("a");
+  BOOST_TEST(k.count("a") == 0u);
+  BOOST_TEST(k.count("b") == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(oversized_text_is_refused_without_parsing) {
   std::string big = kEntry + std::string(kMaxEntryBytes, 'x');
   Parsed p = Parse(big);

@@ -1,0 +1,398 @@
+#include "theme.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace signpost {
+
+namespace fs = std::filesystem;
+namespace mu = kainjow::mustache;
+
+const char* const kPageTemplates[] = {
+    "home",    "service", "category", "categories",    "area", "areas", "tier",
+    "pathway", "a-z",     "search",   "accessibility", "404",  nullptr};
+
+namespace {
+
+constexpr int kMaxPartialDepth = 8;
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return static_cast<bool>(in) || in.eof();
+}
+
+std::string Trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t");
+  size_t e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// kainjow reports "Unclosed section \"hours\" at 123": a byte offset. Turn
+// that into `path:line:col: error: unclosed section `hours``.
+void ReportTemplateError(const std::string& path, const std::string& text,
+                         const std::string& message, Diagnostics* diags) {
+  static const std::regex kAt(R"(^(.*) at (\d+)$)");
+  std::smatch m;
+  std::string what = message;
+  int line = 1, column = 1;
+  if (std::regex_match(message, m, kAt)) {
+    what = m[1].str();
+    OffsetToLineColumn(text, std::stoul(m[2].str()), &line, &column);
+  }
+  // "Unclosed section \"hours\"" -> "unclosed section `hours`"
+  for (char& c : what) {
+    if (c == '"') c = '`';
+  }
+  if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+  diags->Error(path, line, column, what,
+               "check that every {{#section}} and {{^section}} has a matching {{/section}} "
+               "and every tag is closed with }}");
+}
+
+}  // namespace
+
+void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column) {
+  *line = 1;
+  *column = 1;
+  if (offset > text.size()) offset = text.size();
+  for (size_t i = 0; i < offset; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++*line;
+      *column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++*column;
+    }
+  }
+}
+
+namespace {
+
+// Loads one template file, checks it compiles on its own (so errors point
+// into the file the editor wrote), and expands its partials textually so the
+// compiled page never re-parses a partial while rendering.
+class TemplateLoader {
+ public:
+  TemplateLoader(std::string dir, Diagnostics* diags) : dir_(std::move(dir)), diags_(diags) {}
+
+  bool Expand(const std::string& rel, int depth, std::string* out) {
+    std::string path = dir_ + "/" + rel;
+    std::string text;
+    auto cached = files_.find(rel);
+    if (cached != files_.end()) {
+      text = cached->second;
+    } else {
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec) || !ReadFile(path, &text)) {
+        diags_->Error(path, 0, 0, "cannot read this template",
+                      "the theme needs this file; restore it from the repository");
+        return false;
+      }
+      mu::mustache alone(text);
+      if (!alone.is_valid()) {
+        ReportTemplateError(path, text, alone.error_message(), diags_);
+        return false;
+      }
+      files_[rel] = text;
+    }
+    static const std::regex kPartial(R"(\{\{>\s*([^}]*?)\s*\}\})");
+    std::string result;
+    size_t last = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kPartial);
+         it != std::sregex_iterator(); ++it) {
+      const std::smatch& m = *it;
+      result.append(text, last, m.position(0) - last);
+      last = m.position(0) + m.length(0);
+      std::string name = Trim(m[1].str());
+      int line, column;
+      OffsetToLineColumn(text, m.position(0), &line, &column);
+      if (!std::regex_match(name, std::regex("[A-Za-z0-9_-]+"))) {
+        diags_->Error(path, line, column, "bad partial name `" + name + "`",
+                      "partials are files templates/partials/<name>.mustache; use letters, "
+                      "digits, '-' and '_'");
+        return false;
+      }
+      if (depth >= kMaxPartialDepth) {
+        diags_->Error(path, line, column, "partials nested too deeply at `" + name + "`",
+                      "a partial probably includes itself");
+        return false;
+      }
+      std::string partial_rel = "partials/" + name + ".mustache";
+      std::error_code ec;
+      if (!fs::is_regular_file(dir_ + "/" + partial_rel, ec)) {
+        diags_->Error(
+            path, line, column,
+            "missing partial `" + name + "`: " + dir_ + "/" + partial_rel + " does not exist",
+            "create the partial or fix the name");
+        return false;
+      }
+      std::string expanded;
+      if (!Expand(partial_rel, depth + 1, &expanded)) return false;
+      result += expanded;
+    }
+    result.append(text, last, std::string::npos);
+    *out = std::move(result);
+    return true;
+  }
+
+  std::unique_ptr<mu::mustache> Compile(const std::string& rel) {
+    std::string expanded;
+    if (!Expand(rel, 0, &expanded)) return nullptr;
+    auto compiled = std::make_unique<mu::mustache>(expanded);
+    if (!compiled->is_valid()) {
+      // Each file compiled on its own, so a section must open in one file and
+      // close in another: point at the page template as a whole.
+      diags_->Error(
+          dir_ + "/" + rel, 0, 0,
+          "this template and its partials do not fit together: " + compiled->error_message(),
+          "open and close each section in the same file");
+      return nullptr;
+    }
+    return compiled;
+  }
+
+ private:
+  std::string dir_;
+  Diagnostics* diags_;
+  std::map<std::string, std::string> files_;
+};
+
+}  // namespace
+
+bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
+  dir_ = templates_dir;
+  while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec)) {
+    diags->Error(dir_, 0, 0, "the templates folder does not exist",
+                 "pass the theme folder with --templates (default: templates)");
+    return false;
+  }
+  TemplateLoader loader(dir_, diags);
+  bool ok = true;
+  layout_ = loader.Compile("layouts/base.mustache");
+  ok = layout_ != nullptr;
+  for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
+    auto page = loader.Compile(std::string("pages/") + *name + ".mustache");
+    if (page) {
+      pages_[*name] = std::move(page);
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool Theme::Render(const std::string& name, mu::context<std::string>* ctx, std::string* out,
+                   std::string* error) const {
+  auto it = pages_.find(name);
+  if (it == pages_.end() || !layout_) {
+    *error = "no page template " + name;
+    return false;
+  }
+  // kainjow's render is not const, but it only writes its error string when a
+  // lambda or partial fails, and compiled templates here have neither.
+  auto* page = it->second.get();
+  std::string body = page->render(*ctx);
+  if (!page->is_valid()) {
+    *error = page->error_message();
+    return false;
+  }
+  mu::data wrapper{"content", body};
+  ctx->push(&wrapper);
+  *out = layout_->render(*ctx);
+  ctx->pop();
+  if (!layout_->is_valid()) {
+    *error = layout_->error_message();
+    return false;
+  }
+  return true;
+}
+
+std::string AssetKey(std::string_view relative_name) {
+  std::string key;
+  for (char c : relative_name) {
+    key.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c))
+                                                              : '_');
+  }
+  return key;
+}
+
+namespace {
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string_view StripSourceMap(std::string_view text) {
+  size_t pos = text.rfind("sourceMappingURL=");
+  if (pos == std::string_view::npos) return text;
+  size_t line_start = text.rfind('\n', pos);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  // Only a trailing comment: `//# sourceMappingURL=` or `/*# sourceMappingURL= */`.
+  std::string_view head = text.substr(line_start, pos - line_start);
+  if (head != "//# " && head != "/*# ") return text;
+  return text.substr(0, line_start);
+}
+
+}  // namespace
+
+std::string HashedName(std::string_view relative_name, std::string_view bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(bytes)));
+  std::string name(relative_name);
+  size_t slash = name.rfind('/');
+  size_t dot = name.rfind('.');
+  std::string hash(hex, 8);
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) ||
+      dot == (slash == std::string::npos ? 0 : slash + 1)) {
+    return name + "." + hash;
+  }
+  return name.substr(0, dot) + "." + hash + name.substr(dot);
+}
+
+std::string LocaliseNhsukCss(std::string_view input) {
+  std::string css(StripSourceMap(input));
+  // @font-face rules fetch Frutiger from assets.nhs.uk: a third-party request
+  // the CSP would block anyway. nhsuk's font stack falls back to Arial.
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t at = css.find("@font-face", pos);
+    if (at == std::string::npos) break;
+    size_t end = css.find('}', at);
+    if (end == std::string::npos) break;
+    out.append(css, pos, at - pos);
+    std::string_view rule(css.data() + at, end + 1 - at);
+    if (rule.find("url(http") == std::string_view::npos &&
+        rule.find("url(\"http") == std::string_view::npos &&
+        rule.find("url('http") == std::string_view::npos &&
+        rule.find("url(//") == std::string_view::npos) {
+      out.append(rule);
+    }
+    pos = end + 1;
+  }
+  out.append(css, pos, std::string::npos);
+  // Root-absolute image URLs break under a sub-path; the images sit beside
+  // the stylesheet in assets/images/.
+  std::string result;
+  const std::string from = "url(/assets/images/";
+  pos = 0;
+  while (true) {
+    size_t at = out.find(from, pos);
+    if (at == std::string::npos) break;
+    result.append(out, pos, at - pos);
+    result += "url(images/";
+    pos = at + from.size();
+  }
+  result.append(out, pos, std::string::npos);
+  return result;
+}
+
+bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
+                 Diagnostics* diags) {
+  std::error_code ec;
+  fs::path theme_assets = fs::path(templates_dir) / "assets";
+  bool ok = true;
+  if (!fs::is_directory(theme_assets, ec)) {
+    diags->Error(theme_assets.string(), 0, 0, "the theme's assets folder does not exist",
+                 "restore templates/assets/ from the repository");
+    return false;
+  }
+  // Sorted, so the output (and any error order) is deterministic.
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(theme_assets, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) files.push_back(it->path());
+  }
+  if (ec) {
+    diags->Error(theme_assets.string(), 0, 0, "cannot list the theme's assets: " + ec.message());
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    std::string rel = fs::relative(file, theme_assets, ec).generic_string();
+    std::string bytes;
+    if (ec || !ReadFile(file.string(), &bytes)) {
+      diags->Error(file.string(), 0, 0, "cannot read this asset", "check that it exists");
+      ok = false;
+      continue;
+    }
+    std::string out = "assets/" + HashedName(rel, bytes);
+    if (!writer->Write(out, bytes, diags)) return false;
+    (*assets)[AssetKey(rel)] = out;
+  }
+
+  // nhsuk-frontend, installed by `npm ci` (scripts/setup).
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("SIGNPOST_NHSUK_DIR")) candidates.emplace_back(env);
+  candidates.push_back(fs::path(templates_dir) / ".." / "node_modules" / "nhsuk-frontend" / "dist" /
+                       "nhsuk");
+  fs::path nhsuk;
+  for (const fs::path& c : candidates) {
+    if (fs::is_regular_file(c / "nhsuk-frontend.min.css", ec)) {
+      nhsuk = c;
+      break;
+    }
+  }
+  if (nhsuk.empty()) {
+    diags->Error((candidates.back() / "nhsuk-frontend.min.css").lexically_normal().string(), 0, 0,
+                 "cannot find nhsuk-frontend's compiled CSS",
+                 "run `npm ci` (scripts/setup does) or set SIGNPOST_NHSUK_DIR");
+    return false;
+  }
+  struct Vendor {
+    const char* file;
+    const char* out;
+    const char* key;
+  };
+  static const Vendor kVendor[] = {{"nhsuk-frontend.min.css", "nhsuk-frontend.css", "nhsuk_css"},
+                                   {"nhsuk-frontend.min.js", "nhsuk-frontend.js", "nhsuk_js"}};
+  for (const Vendor& v : kVendor) {
+    std::string path = (nhsuk / v.file).string();
+    std::string bytes;
+    if (!ReadFile(path, &bytes)) {
+      diags->Error(path, 0, 0, "cannot read this nhsuk-frontend file",
+                   "run `npm ci` (scripts/setup does) to reinstall it");
+      return false;
+    }
+    bytes = std::string(v.key == std::string("nhsuk_css") ? LocaliseNhsukCss(bytes)
+                                                          : std::string(StripSourceMap(bytes)));
+    std::string out = "assets/" + HashedName(v.out, bytes);
+    if (!writer->Write(out, bytes, diags)) return false;
+    (*assets)[v.key] = out;
+  }
+  fs::path images = nhsuk / "assets" / "images";
+  std::vector<fs::path> image_files;
+  for (auto it = fs::directory_iterator(images, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".svg") {
+      image_files.push_back(it->path());
+    }
+  }
+  std::sort(image_files.begin(), image_files.end());
+  for (const fs::path& image : image_files) {
+    if (!writer->CopyFile(image.string(), "assets/images/" + image.filename().string(), diags)) {
+      return false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace signpost

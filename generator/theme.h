@@ -1,0 +1,68 @@
+// The theme: Mustache templates under templates/ (layouts, partials, pages)
+// loaded and compiled once per build, and the static assets (theme CSS/JS
+// plus nhsuk-frontend's compiled CSS and JS) copied into site/assets/ under
+// content-hashed names.
+#ifndef SIGNPOST_THEME_H_
+#define SIGNPOST_THEME_H_
+
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "diagnostic.h"
+#include "site_writer.h"
+
+namespace signpost {
+
+/// The page templates every theme must provide, under templates/pages/.
+extern const char* const kPageTemplates[];
+
+/// A compiled theme. Templates are read-only once loaded, so worker threads
+/// may render with them concurrently.
+class Theme {
+ public:
+  /// Reads and compiles templates/layouts/base.mustache and every page
+  /// template, inlining `{{> name}}` from templates/partials/name.mustache.
+  /// Syntax errors name the template file, line and column.
+  bool Load(const std::string& templates_dir, Diagnostics* diags);
+  /// Renders page template `name` with the context `ctx` (searched innermost
+  /// first), then the layout around it with `content` set to the result.
+  bool Render(const std::string& name, kainjow::mustache::context<std::string>* ctx,
+              std::string* out, std::string* error) const;
+  /// True when page template `name` was loaded.
+  bool Has(const std::string& name) const { return pages_.count(name) != 0; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<kainjow::mustache::mustache> layout_;
+  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> pages_;
+};
+
+/// Hashed asset paths for templates, keyed like `search_js`, `site_css`,
+/// `nhsuk_css`, `nhsuk_js`; values are relative to the site root
+/// ("assets/search.3f2a9c1b.js").
+using AssetMap = std::map<std::string, std::string>;
+
+/// The key templates use for an asset file name: "print.css" -> "print_css".
+std::string AssetKey(std::string_view relative_name);
+/// "search.js" + bytes -> "search.<8 hex digits>.js" (FNV-1a 64 of the bytes).
+std::string HashedName(std::string_view relative_name, std::string_view bytes);
+/// Makes nhsuk-frontend's compiled CSS self-contained: drops @font-face rules
+/// that load fonts from another host and points absolute image URLs at the
+/// images copied beside it; drops source-map comments.
+std::string LocaliseNhsukCss(std::string_view css);
+
+/// Copies templates/assets/** and nhsuk-frontend's CSS, JS and images into
+/// `writer`, filling *assets. nhsuk-frontend is looked for in
+/// $SIGNPOST_NHSUK_DIR, then <templates>/../node_modules/nhsuk-frontend/dist/nhsuk.
+bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
+                 Diagnostics* diags);
+
+/// Converts a byte offset in `text` to a 1-based line and column (code points).
+void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column);
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_THEME_H_
