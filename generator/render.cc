@@ -134,6 +134,7 @@ class SiteRenderer {
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
     if (!WriteAssets(templates_dir, writer_, &assets_, diags)) return false;
+    if (!theme_.CheckAssets(assets_, diags)) return false;
     Prepare();
     bool ok = RenderPages(diags);
     ok = WriteSitemap(diags) && ok;
@@ -570,7 +571,7 @@ class SiteRenderer {
     for (const std::string& r : s.referral) routes.push_back(ReferralLabel(r));
     page.set("self_referral", s.AcceptsSelfReferral());
     page.set("referral", StringList(routes));
-    page.set("referral_text", JoinWords(routes));
+    page.set("referral_text", SentenceList(routes));
     if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
     SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
     SetIf(&page, "eligibility", s.eligibility);
@@ -583,6 +584,7 @@ class SiteRenderer {
         }
       }
     }
+    page.set("has_area_links", areas.is_non_empty_list());
     page.set("areas", areas);
     page.set("cost", CostLabel(s.cost));
     SetIf(&page, "cost_note", s.cost_note);
@@ -626,7 +628,7 @@ class SiteRenderer {
     SetIf(&page, "waiting_time", s.waiting_time);
     std::vector<std::string> delivery;
     for (const std::string& d : s.delivery) delivery.push_back(DeliveryLabel(d));
-    SetIf(&page, "delivery_text", JoinWords(delivery));
+    SetIf(&page, "delivery_text", SentenceList(delivery));
     SetIf(&page, "languages_text", JoinWords(s.languages));
     page.set("accessibility", StringList(s.accessibility));
     page.set("has_accessibility", !s.accessibility.empty());
