@@ -1011,6 +1011,15 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
 
   std::vector<EntryFile> entries;
   entries.reserve(listing.size());
+  // .md files that exist but will not be loaded (symbolic links, odd files,
+  // entries that fail to parse).
+  std::vector<std::string> unloaded;
+  auto note_unloaded = [&](const std::string& name) {
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0 &&
+        IsSlug(name.substr(0, name.size() - 3))) {
+      unloaded.push_back(name.substr(0, name.size() - 3));
+    }
+  };
   for (auto& [name, listed] : listing) {
     std::string path = (services_dir / name).string();
     std::string shown = SanitizeForDisplay(name);
@@ -1028,6 +1037,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
       // machine running the check.
       diags->Error(path, 0, 0, "this is a symbolic link; service entries must be ordinary files",
                    "replace the link with the entry itself");
+      note_unloaded(name);
       continue;
     }
     if (fs::is_directory(st)) {
@@ -1039,6 +1049,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     if (name == ".gitkeep") continue;  // Git's usual way to keep an empty folder.
     if (!fs::is_regular_file(st)) {
       diags->Error(path, 0, 0, "this is not an ordinary file");
+      note_unloaded(name);
       continue;
     }
     std::string stem = name;
@@ -1095,12 +1106,15 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   for (EntryFile& e : entries) {
     diags->Append(e.diags);
     if (e.read == ReadResult::kIoError) io_ok = false;
+    if (e.keep && !(e.read == ReadResult::kOk && e.ok)) unloaded.push_back(e.slug);
     if (e.read != ReadResult::kOk) continue;
     sources->Add(e.path, std::move(e.text));
     if (e.ok && e.keep) {
       catalogue->services.push_back(std::move(e.service));
     }
   }
+  std::sort(unloaded.begin(), unloaded.end());
+  catalogue->unloaded_slugs = std::move(unloaded);
   if (entries.empty()) {
     diags->Error(services_path, 0, 0, "there are no service entries (.md files) in this folder",
                  "add one with: signpost new SLUG");
