@@ -557,6 +557,20 @@ BOOST_AUTO_TEST_CASE(regression_quadratic_link_scan) {
   BOOST_TEST(DescribeAll(d) == "");
 }
 
+BOOST_AUTO_TEST_CASE(hostile_body_for_the_html_scan_is_bounded) {
+  // Unclosed tags, code-span runs that never close, tags spanning lines.
+  std::string body;
+  for (int i = 0; i < 20000; ++i) body += "<a x " + std::string(i % 40 + 1, '`') + " ";
+  body += "\n";
+  for (int i = 0; i < 20000; ++i) body += "<p\nclass=x>\n";
+  Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
+  BOOST_TEST(d.ErrorCount() == 0);
+  BOOST_TEST_REQUIRE(d.WarningCount() == 51);
+  BOOST_TEST(d.items()[0].message == "20000 HTML tags in this file; only the first 50 are listed");
+  BOOST_TEST(Describe(d.items()[1]) ==
+             "28:1: warning: HTML is not shown on the page: it is removed; use Markdown instead");
+}
+
 BOOST_AUTO_TEST_CASE(regression_huge_lists_stay_linear) {
   std::string related = "related = [";
   std::string categories = "categories = [";
