@@ -151,6 +151,20 @@ std::string JoinWords(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string SentenceList(const std::vector<std::string>& labels) {
+  std::vector<std::string> items;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    std::string item = labels[i];
+    // "By phone" -> "by phone" mid-sentence, but "GP referral" keeps its capital.
+    if (i > 0 && item.size() > 1 && std::isupper(static_cast<unsigned char>(item[0])) &&
+        std::islower(static_cast<unsigned char>(item[1]))) {
+      item[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(item[0])));
+    }
+    items.push_back(item);
+  }
+  return JoinWords(items);
+}
+
 std::string SortKey(std::string_view name) {
   std::string key;
   for (char c : name) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));

@@ -33,6 +33,10 @@ std::string FormatHours(const Hours& hours);
 std::string FormatAges(std::optional<int> min, std::optional<int> max);
 /// "a", "a and b", "a, b and c".
 std::string JoinWords(const std::vector<std::string>& items);
+/// JoinWords for display labels, lower-casing later items' first letter
+/// unless they start with an acronym: "Self-referral, GP referral and
+/// referral by a professional".
+std::string SentenceList(const std::vector<std::string>& labels);
 /// A key for sorting names for people: case-folded ASCII letters first.
 std::string SortKey(std::string_view name);
 /// The A–Z letter a name is filed under: "A".."Z", or "#" for anything else.

@@ -10,6 +10,7 @@
 #include "markdown.h"
 #include "open_data.h"
 #include "page_context.h"
+#include "security_policy.h"
 #include "theme.h"
 
 namespace signpost {
@@ -17,12 +18,6 @@ namespace signpost {
 namespace mu = kainjow::mustache;
 
 namespace {
-
-// TODO(lead): read this from security_policy.h once the serve work lands, so
-// the meta tag and serve's header cannot drift apart.
-constexpr char kPagePolicy[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 
 void SetIf(mu::data* d, const std::string& key, const std::string& value) {
   if (!value.empty()) d->set(key, value);
@@ -139,6 +134,7 @@ class SiteRenderer {
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
     if (!WriteAssets(templates_dir, writer_, &assets_, diags)) return false;
+    if (!theme_.CheckAssets(assets_, diags)) return false;
     Prepare();
     bool ok = RenderPages(diags);
     ok = WriteSitemap(diags) && ok;
@@ -172,7 +168,7 @@ class SiteRenderer {
     site.set("base_url", cat_.site.base_url);
     SetIf(&site, "repository", RepositoryUrl());
     common_.set("site", site);
-    common_.set("csp", kPagePolicy);
+    common_.set("csp", kContentSecurityPolicy);
     mu::data assets;
     for (const auto& [key, path] : assets_) assets.set(key, path);
     common_.set("assets", assets);
@@ -575,7 +571,7 @@ class SiteRenderer {
     for (const std::string& r : s.referral) routes.push_back(ReferralLabel(r));
     page.set("self_referral", s.AcceptsSelfReferral());
     page.set("referral", StringList(routes));
-    page.set("referral_text", JoinWords(routes));
+    page.set("referral_text", SentenceList(routes));
     if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
     SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
     SetIf(&page, "eligibility", s.eligibility);
@@ -588,6 +584,7 @@ class SiteRenderer {
         }
       }
     }
+    page.set("has_area_links", areas.is_non_empty_list());
     page.set("areas", areas);
     page.set("cost", CostLabel(s.cost));
     SetIf(&page, "cost_note", s.cost_note);
@@ -631,7 +628,7 @@ class SiteRenderer {
     SetIf(&page, "waiting_time", s.waiting_time);
     std::vector<std::string> delivery;
     for (const std::string& d : s.delivery) delivery.push_back(DeliveryLabel(d));
-    SetIf(&page, "delivery_text", JoinWords(delivery));
+    SetIf(&page, "delivery_text", SentenceList(delivery));
     SetIf(&page, "languages_text", JoinWords(s.languages));
     page.set("accessibility", StringList(s.accessibility));
     page.set("has_accessibility", !s.accessibility.empty());

@@ -1,5 +1,31 @@
 #include "search_index.h"
-// TEMPORARY skeleton stub: replaced by the search work (issue 4).
+
+#include "fts_database.h"
+#include "static_index.h"
+
 namespace signpost {
-bool WriteSearchIndex(const Catalogue&, SiteWriter*, Diagnostics*) { return true; }
+
+bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags) {
+  std::string path = writer->staging_dir() + "/" + kSearchDbPath;
+  if (!writer->EnsureParent(kSearchDbPath, diags)) return false;
+  std::string error;
+  auto fail = [&](const std::string& what) {
+    diags->Error(std::string("site/") + kSearchDbPath, 0, 0, what + ": " + error,
+                 "this is an internal or disk problem, not a content error");
+    return false;
+  };
+  // Written completely and closed before the browser index is read back
+  // from it, so both come from the same bytes that ship in data/.
+  if (!WriteSearchDatabase(catalogue, path, &error))
+    return fail("cannot write the search database");
+  SqliteDb db;
+  if (!db.Open(path, SQLITE_OPEN_READONLY, &error))
+    return fail("cannot reopen the search database");
+  if (!ExportStaticIndex(db.get(), writer, diags, &error)) {
+    if (error.empty()) return false;  // the writer already explained
+    return fail("cannot export the browser search index");
+  }
+  return true;
+}
+
 }  // namespace signpost

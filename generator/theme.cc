@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -61,6 +63,38 @@ void ReportTemplateError(const std::string& path, const std::string& text,
 }
 
 }  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  // Same five characters as kainjow's html_escape, but most values have none
+  // of them, and the copy is then one memcpy instead of a push per byte.
+  size_t first = text.find_first_of("&<>\"'");
+  if (first == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size() + 16);
+  out.append(text, 0, first);
+  for (size_t i = first; i < text.size(); ++i) {
+    switch (text[i]) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(text[i]);
+    }
+  }
+  return out;
+}
 
 void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column) {
   *line = 1;
@@ -146,10 +180,23 @@ class TemplateLoader {
     return true;
   }
 
-  std::unique_ptr<mu::mustache> Compile(const std::string& rel) {
+  std::unique_ptr<mu::mustache> Compile(const std::string& rel,
+                                        std::map<std::string, std::string>* required_assets) {
     std::string expanded;
     if (!Expand(rel, 0, &expanded)) return nullptr;
+    // `{{assets.x}}` printed outside `{{#assets.x}}` must exist, or the page
+    // would link to the folder instead of a stylesheet.
+    static const std::regex kAssetRef(R"(\{\{\s*([#^/]?)\s*assets\.([A-Za-z0-9_]+)\s*\}\})");
+    std::set<std::string> printed, guarded;
+    for (auto it = std::sregex_iterator(expanded.begin(), expanded.end(), kAssetRef);
+         it != std::sregex_iterator(); ++it) {
+      ((*it)[1].str().empty() ? printed : guarded).insert((*it)[2].str());
+    }
+    for (const std::string& key : printed) {
+      if (!guarded.count(key)) required_assets->emplace(key, dir_ + "/" + rel);
+    }
     auto compiled = std::make_unique<mu::mustache>(expanded);
+    compiled->set_custom_escape(HtmlEscape);
     if (!compiled->is_valid()) {
       // Each file compiled on its own, so a section must open in one file and
       // close in another: point at the page template as a whole.
@@ -181,10 +228,10 @@ bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
   }
   TemplateLoader loader(dir_, diags);
   bool ok = true;
-  layout_ = loader.Compile("layouts/base.mustache");
+  layout_ = loader.Compile("layouts/base.mustache", &required_assets_);
   ok = layout_ != nullptr;
   for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
-    auto page = loader.Compile(std::string("pages/") + *name + ".mustache");
+    auto page = loader.Compile(std::string("pages/") + *name + ".mustache", &required_assets_);
     if (page) {
       pages_[*name] = std::move(page);
     } else {
@@ -218,6 +265,24 @@ bool Theme::Render(const std::string& name, mu::context<std::string>* ctx, std::
     return false;
   }
   return true;
+}
+
+bool Theme::CheckAssets(const std::map<std::string, std::string>& assets,
+                        Diagnostics* diags) const {
+  bool ok = true;
+  for (const auto& [key, template_path] : required_assets_) {
+    if (assets.count(key)) continue;
+    std::string file = key;
+    size_t underscore = file.rfind('_');
+    if (underscore != std::string::npos) file[underscore] = '.';
+    diags->Error(template_path, 0, 0,
+                 "this template uses {{assets." + key + "}} but there is no such asset (expected " +
+                     dir_ + "/assets/" + file + ")",
+                 "restore the file, or wrap the tag in {{#assets." + key + "}}...{{/assets." + key +
+                     "}} if it is optional");
+    ok = false;
+  }
+  return ok;
 }
 
 std::string AssetKey(std::string_view relative_name) {

@@ -33,9 +33,14 @@ class Theme {
               std::string* out, std::string* error) const;
   /// True when page template `name` was loaded.
   bool Has(const std::string& name) const { return pages_.count(name) != 0; }
+  /// Reports every `{{assets.key}}` a template prints unconditionally (not
+  /// inside `{{#assets.key}}`) that is missing from `assets`.
+  bool CheckAssets(const std::map<std::string, std::string>& assets, Diagnostics* diags) const;
 
  private:
   std::string dir_;
+  /// Asset keys printed by templates, with the template file that prints them.
+  std::map<std::string, std::string> required_assets_;
   std::unique_ptr<kainjow::mustache::mustache> layout_;
   std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> pages_;
 };
@@ -59,6 +64,10 @@ std::string LocaliseNhsukCss(std::string_view css);
 /// $SIGNPOST_NHSUK_DIR, then <templates>/../node_modules/nhsuk-frontend/dist/nhsuk.
 bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
                  Diagnostics* diags);
+
+/// Escapes & < > " ' for HTML text and quoted attributes (what `{{value}}`
+/// does in every template).
+std::string HtmlEscape(const std::string& text);
 
 /// Converts a byte offset in `text` to a 1-based line and column (code points).
 void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column);

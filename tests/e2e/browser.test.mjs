@@ -122,7 +122,8 @@ describe('search', () => {
     await page.fill('input[name="q"]', 'debt');
     await page.locator('#search-results a').first().waitFor();
     const live = page.locator('[aria-live]');
-    assert.match(await live.first().textContent(), /\d+ (result|service)/);
+    assert.equal(await live.count(), 1, 'one live region: the count');
+    assert.match(await live.textContent(), /\d+ services? found/);
     await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'debt');
     await page.locator('#search-results a').first().click();
     await page.waitForURL(/services\//);
@@ -138,12 +139,14 @@ describe('search', () => {
     const { context, page, problems } = await newPage();
     await page.goto(server.base + 'search/?q=support');
     await page.locator('#search-results a').first().waitFor();
-    const before = await page.locator('#search-results a[href*="services/"]').count();
+    const found = async () => Number((await page.locator('#search-status').textContent()).match(/(\d+) services? found/)?.[1]);
+    const before = await found();
     let requests = 0;
     page.on('request', (r) => { if (r.resourceType() === 'document') requests++; });
     await page.getByLabel(/self-refer/i).first().check();
     await page.waitForFunction(() => new URL(location.href).search.includes('self'));
-    const after = await page.locator('#search-results a[href*="services/"]').count();
+    await page.waitForFunction((n) => !document.querySelector('#search-status').textContent.startsWith(`${n} `), before);
+    const after = await found();
     assert.ok(after > 0 && after < before, `self-referral filter: ${before} -> ${after}`);
     assert.equal(requests, 0, 'no page load for a filter');
     assert.deepEqual(problems, []);

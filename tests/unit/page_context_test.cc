@@ -73,6 +73,9 @@ BOOST_AUTO_TEST_CASE(ages_lists_and_urls) {
   BOOST_TEST(JoinWords({"a"}) == "a");
   BOOST_TEST(JoinWords({"a", "b"}) == "a and b");
   BOOST_TEST(JoinWords({"a", "b", "c"}) == "a, b and c");
+  BOOST_TEST(SentenceList({"Self-referral", "GP referral", "Referral by a professional"}) ==
+             "Self-referral, GP referral and referral by a professional");
+  BOOST_TEST(SentenceList({"In person", "By phone"}) == "In person and by phone");
   BOOST_TEST(DisplayUrl("https://www.example.org/talk/") == "example.org/talk");
   BOOST_TEST(IsHttpLink("https://example.org/x"));
   BOOST_TEST(IsHttpLink("HTTP://example.org"));

@@ -33,6 +33,14 @@ BOOST_AUTO_TEST_CASE(nhsuk_css_loads_nothing_from_other_hosts) {
   BOOST_TEST(out.find("sourceMappingURL") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(escape_matches_kainjow) {
+  for (const std::string& text :
+       {std::string(""), std::string("plain"), std::string("a & b < c > d \" e ' f"),
+        std::string("&&"), std::string("{{x}} \xc3\xa9 <script>")}) {
+    BOOST_TEST(HtmlEscape(text) == kainjow::mustache::html_escape(text), text);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(offsets_become_lines_and_code_point_columns) {
   int line, column;
   OffsetToLineColumn("ab\ncd", 4, &line, &column);

@@ -1,0 +1,132 @@
+// The SQLite FTS5 search database (site/data/directory.sqlite3): its schema,
+// the column weights shared by `signpost search` and the browser index, and
+// FTS5's own tokenizers exposed to C++ so queries are split exactly as FTS5
+// splits documents.
+#ifndef SIGNPOST_FTS_DATABASE_H_
+#define SIGNPOST_FTS_DATABASE_H_
+
+#include <sqlite3.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+#include "diagnostic.h"
+
+namespace signpost {
+
+/// Where the database lives inside the output folder.
+constexpr const char* kSearchDbPath = "data/directory.sqlite3";
+
+/// The FTS5 columns, in table order.
+constexpr std::array<const char*, 5> kFtsColumns = {"name", "keywords", "organisation", "summary",
+                                                    "body"};
+/// bm25() weight per column (same order); whole numbers, as the browser
+/// index stores exact integer sums. The name says what a service is;
+/// keywords carry the entry's own keywords plus its categories' names and
+/// synonyms (several phrases repeat a word, so a lower weight than the name
+/// keeps long synonym lists from drowning the name); the summary is one
+/// curated sentence; the organisation matters when people search by provider
+/// ("Mind"); the body mentions much in passing, so it counts least. Chosen on
+/// the sample directory: with 10/8/3/4/1 "IAPT" ranked the talking-therapies
+/// employment advisers above NHS Talking Therapies itself; 10/6/2/3/1 puts
+/// every GP-style query of tests/e2e/search-consistency.test.mjs right except
+/// "recov" (see there).
+constexpr std::array<double, 5> kFtsWeights = {10.0, 6.0, 2.0, 3.0, 1.0};
+/// The tokenizer every text column uses.
+constexpr const char* kFtsTokenizer = "porter unicode61 remove_diacritics 2";
+/// FTS5 bm25() constants (fts5_aux.c); the browser index uses the same.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.75;
+
+/// Owns an sqlite3 connection; closes it when destroyed.
+class SqliteDb {
+ public:
+  SqliteDb() = default;
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  /// Opens `path` with sqlite3_open_v2 `flags`; false with *error set on failure.
+  bool Open(const std::string& path, int flags, std::string* error);
+  /// Runs `sql` (several statements allowed); false with *error set on failure.
+  bool Exec(const char* sql, std::string* error);
+  /// Closes the connection; false with *error set if SQLite refuses.
+  bool Close(std::string* error);
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+/// Owns a prepared statement; finalizes it when destroyed.
+class SqliteStmt {
+ public:
+  SqliteStmt() = default;
+  ~SqliteStmt();
+  SqliteStmt(const SqliteStmt&) = delete;
+  SqliteStmt& operator=(const SqliteStmt&) = delete;
+
+  /// Prepares `sql` on `db`; false with *error set on failure.
+  bool Prepare(sqlite3* db, std::string_view sql, std::string* error);
+  /// Binds UTF-8 text (copied) to the 1-based parameter `index`.
+  void BindText(int index, std::string_view text);
+  void BindInt(int index, long long value);
+  void BindNull(int index);
+  /// sqlite3_step: SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step();
+  /// Resets for re-use with new bindings.
+  void Reset();
+  /// Column `i` of the current row as text ("" for NULL).
+  std::string Text(int i) const;
+  long long Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+  double Double(int i) const { return sqlite3_column_double(stmt_, i); }
+  bool IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+/// One of FTS5's registered tokenizers (e.g. "unicode61 remove_diacritics 2"
+/// or kFtsTokenizer), driven directly through the fts5_api.
+class FtsTokenizer {
+ public:
+  FtsTokenizer() = default;
+  ~FtsTokenizer();
+  FtsTokenizer(const FtsTokenizer&) = delete;
+  FtsTokenizer& operator=(const FtsTokenizer&) = delete;
+
+  /// Creates the tokenizer described by `spec` (name then arguments, split
+  /// on spaces) on `db`; false with *error set when FTS5 refuses.
+  bool Init(sqlite3* db, std::string_view spec, std::string* error);
+  /// The tokens of `text` as FTS5 would index them (folded, maybe stemmed).
+  /// Invalid UTF-8 is tolerated exactly as FTS5 tolerates it.
+  std::vector<std::string> Tokenize(std::string_view text) const;
+
+ private:
+  fts5_tokenizer api_{};
+  ::Fts5Tokenizer* tokenizer_ = nullptr;
+};
+
+/// Markdown to plain text for indexing (cmark-gfm; markup and link targets
+/// dropped, link text kept).
+std::string MarkdownToPlainText(std::string_view markdown);
+
+/// The text of each FTS column for one service; `keywords` carries the
+/// service's keywords plus the names and synonyms of its categories, so a
+/// search for "IAPT" finds every talking-therapies service.
+std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy);
+
+/// Creates the schema and fills it from the published services of
+/// `catalogue` (slug order, ids 1..n) inside one transaction on `db`.
+bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error);
+
+/// Writes a complete search database to `path` (replacing any file there).
+bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error);
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_FTS_DATABASE_H_

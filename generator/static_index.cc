@@ -1,0 +1,479 @@
+#include "static_index.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <vector>
+
+#include "catalogue.h"
+#include "fts_database.h"
+#include "search_query.h"
+
+namespace signpost {
+
+std::string ContentHash(std::string_view bytes) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08llx", h & 0xffffffffULL);
+  return buf;
+}
+
+namespace {
+
+// Postings store integer sums of weight * count, exact in any language.
+static_assert(
+    [] {
+      for (double w : kFtsWeights) {
+        if (w != static_cast<int>(w) || w < 0) return false;
+      }
+      return true;
+    }(),
+    "the static index needs whole-number column weights");
+
+using Json = nlohmann::json;
+
+std::string Dump(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// A value that may appear in a file name: slugs pass through, anything else
+// is spelled in hex so a hostile value can never shape a path.
+std::string FileSafe(std::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "_%02x", c);
+      out += buf;
+    }
+  }
+  return out.substr(0, 80);
+}
+
+struct Posting {
+  int doc;
+  int freq;  // sum over columns of weight * occurrences
+};
+
+class Exporter {
+ public:
+  Exporter(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error)
+      : db_(db), writer_(writer), diags_(diags), error_(error) {}
+
+  bool Run() {
+    return ReadDocuments() && ReadPostings() && Renumber() && WriteLengths() && WriteShards() &&
+           WriteCards() && WriteFacets() && WriteWords() && WriteManifest();
+  }
+
+ private:
+  // Writes `json` as <stem>.<hash>.json and returns the file name.
+  bool Emit(const std::string& stem, const Json& json, std::string* name) {
+    return EmitBytes(stem, Dump(json), name);
+  }
+  bool EmitBytes(const std::string& stem, const std::string& bytes, std::string* name) {
+    *name = stem + "." + ContentHash(bytes) + ".json";
+    return writer_->Write(std::string(kStaticIndexDir) + *name, bytes, diags_);
+  }
+
+  bool Fail() {
+    *error_ = sqlite3_errmsg(db_);
+    return false;
+  }
+
+  bool ReadDocuments() {
+    SqliteStmt stmt;
+    if (!stmt.Prepare(db_,
+                      "SELECT id, slug, name, organisation, summary, phone, age_min, age_max, "
+                      "cost, tier, url FROM services ORDER BY id",
+                      error_)) {
+      return false;
+    }
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      int id = static_cast<int>(stmt.Int(0));
+      if (id != static_cast<int>(cards_.size()) + 1) {
+        *error_ = "service ids are not 1..N";
+        return false;
+      }
+      // Only what a result shows; the URL is services/<slug>/.
+      Json card = {{"slug", stmt.Text(1)},
+                   {"name", stmt.Text(2)},
+                   {"summary", stmt.Text(4)},
+                   {"phone", stmt.Text(5)},
+                   {"cost", stmt.Text(8)},
+                   {"ages", Json::array({stmt.IsNull(6) ? Json(nullptr) : Json(stmt.Int(6)),
+                                         stmt.IsNull(7) ? Json(nullptr) : Json(stmt.Int(7))})},
+                   {"referral", Json::array()},
+                   {"areas", Json::array()}};
+      cards_.push_back(std::move(card));
+    }
+    if (rc != SQLITE_DONE) return Fail();
+    lengths_.assign(cards_.size() + 1, 0);
+    // List facts for the cards, in a stable order.
+    const std::pair<const char*, const char*> kLists[] = {
+        {"SELECT service_id, route FROM service_referral ORDER BY service_id, CASE route "
+         "WHEN 'self' THEN 0 WHEN 'gp' THEN 1 WHEN 'professional' THEN 2 ELSE 3 END",
+         "referral"},
+        {"SELECT service_id, area FROM service_areas ORDER BY service_id, area", "areas"},
+    };
+    for (const auto& [sql, field] : kLists) {
+      SqliteStmt list;
+      if (!list.Prepare(db_, sql, error_)) return false;
+      while ((rc = list.Step()) == SQLITE_ROW) {
+        size_t id = static_cast<size_t>(list.Int(0));
+        if (id >= 1 && id <= cards_.size()) cards_[id - 1][field].push_back(list.Text(1));
+      }
+      if (rc != SQLITE_DONE) return Fail();
+    }
+    return true;
+  }
+
+  // Every token instance in the FTS index, read back through fts5vocab so the
+  // browser sees exactly the terms, counts and lengths that bm25() sees.
+  bool ReadPostings() {
+    if (sqlite3_exec(db_,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instance "
+                     "USING fts5vocab(main, fts, instance)",
+                     nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Fail();
+    }
+    SqliteStmt stmt;
+    if (!stmt.Prepare(db_, "SELECT term, doc, col FROM temp.fts_instance", error_)) return false;
+    // Column names differ in their first letter; a lookup per row by string
+    // would dominate the export (millions of token instances).
+    int weight_by_letter[256] = {};
+    for (size_t i = 0; i < kFtsColumns.size(); ++i) {
+      weight_by_letter[static_cast<unsigned char>(kFtsColumns[i][0])] =
+          static_cast<int>(kFtsWeights[i]);
+    }
+    std::vector<Posting>* current = nullptr;
+    std::string current_term;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      const unsigned char* term_text = sqlite3_column_text(stmt.get(), 0);
+      int term_size = sqlite3_column_bytes(stmt.get(), 0);
+      std::string_view term(reinterpret_cast<const char*>(term_text), term_size);
+      int doc = static_cast<int>(stmt.Int(1));
+      const unsigned char* col = sqlite3_column_text(stmt.get(), 2);
+      int weight = col != nullptr ? weight_by_letter[col[0]] : 0;
+      if (current == nullptr || term != current_term) {
+        current_term.assign(term);
+        current = &postings_[current_term];
+      }
+      if (weight == 0 || doc < 1 || doc >= static_cast<int>(lengths_.size())) {
+        *error_ = "unexpected row in the FTS index";
+        return false;
+      }
+      if (!current->empty() && current->back().doc == doc) {
+        current->back().freq += weight;
+      } else {
+        current->push_back({doc, weight});
+      }
+      ++lengths_[doc];
+      ++total_tokens_;
+    }
+    if (rc != SQLITE_DONE) return Fail();
+    for (auto& [term, list] : postings_) {
+      // Merge in case the vocabulary table ever stops returning doc order.
+      std::sort(list.begin(), list.end(),
+                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
+      std::vector<Posting> merged;
+      for (const Posting& p : list) {
+        if (!merged.empty() && merged.back().doc == p.doc) {
+          merged.back().freq += p.freq;
+        } else {
+          merged.push_back(p);
+        }
+      }
+      list.swap(merged);
+    }
+    return true;
+  }
+
+  // The browser's document numbers: services grouped by their first
+  // category (taxonomy order), shortest first within a group. bm25() favours
+  // short documents and most GP queries hit a category's synonyms, so a
+  // query's top results sit in one or two card chunks instead of ten. Ties
+  // are still broken by slug (search.js compares the slugs of tied results).
+  bool Renumber() {
+    size_t n = cards_.size();
+    std::vector<int> group(n + 1, 1 << 30);
+    SqliteStmt stmt;
+    if (!stmt.Prepare(db_,
+                      "SELECT sc.service_id, min(c.rowid) FROM service_categories sc "
+                      "JOIN categories c ON c.slug = sc.category GROUP BY sc.service_id",
+                      error_)) {
+      return false;
+    }
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      size_t id = static_cast<size_t>(stmt.Int(0));
+      if (id >= 1 && id <= n) group[id] = static_cast<int>(stmt.Int(1));
+    }
+    if (rc != SQLITE_DONE) return Fail();
+    std::vector<int> order(n);  // browser number - 1 -> database id
+    for (size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i) + 1;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      if (group[a] != group[b]) return group[a] < group[b];
+      return lengths_[a] < lengths_[b];  // equal: database id, i.e. slug order
+    });
+    number_.assign(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) number_[order[i]] = static_cast<int>(i) + 1;
+    std::vector<Json> cards(n);
+    std::vector<int> lengths(n + 1, 0);
+    for (size_t id = 1; id <= n; ++id) {
+      cards[number_[id] - 1] = std::move(cards_[id - 1]);
+      lengths[number_[id]] = lengths_[id];
+    }
+    cards_.swap(cards);
+    lengths_.swap(lengths);
+    for (auto& [term, list] : postings_) {
+      for (Posting& p : list) p.doc = number_[p.doc];
+      std::sort(list.begin(), list.end(),
+                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
+    }
+    return true;
+  }
+
+  bool WriteLengths() {
+    Json lengths = Json::array();
+    for (size_t i = 1; i < lengths_.size(); ++i) lengths.push_back(lengths_[i]);
+    return Emit("d", lengths, &lengths_file_);
+  }
+
+  bool WriteShards() {
+    // Terms in byte order (std::map), cut into ranges of about
+    // kShardTargetBytes so a word, or all words with a prefix, sit in one or
+    // a few neighbouring files. Written by hand: building a JSON tree for
+    // millions of numbers costs more than the rest of the export.
+    std::string shard;
+    std::string first;
+    auto flush = [&]() {
+      if (shard.empty()) return true;
+      shard += '}';
+      std::string name;
+      if (!EmitBytes("t." + std::to_string(shards_.size()), shard, &name)) return false;
+      shards_.push_back(Json::array({first, name}));
+      shard.clear();
+      return true;
+    };
+    std::string encoded;
+    for (const auto& [term, list] : postings_) {
+      encoded = Dump(Json(term));
+      encoded += ":[";
+      int previous = 0;
+      char buf[32];
+      for (size_t i = 0; i < list.size(); ++i) {
+        int size = std::snprintf(buf, sizeof buf, "%s%d,%d", i == 0 ? "" : ",",
+                                 list[i].doc - previous, list[i].freq);
+        encoded.append(buf, static_cast<size_t>(size));
+        previous = list[i].doc;
+      }
+      encoded += ']';
+      if (!shard.empty() && shard.size() + encoded.size() > kShardTargetBytes) {
+        if (!flush()) return false;
+      }
+      if (shard.empty()) {
+        // The first shard starts at "" so every term has a shard.
+        first = shards_.empty() ? "" : term;
+        shard = "{";
+      } else {
+        shard += ',';
+      }
+      shard += encoded;
+    }
+    if (!flush()) return false;
+    if (shards_.empty()) {  // an empty directory still gets one (empty) shard
+      std::string name;
+      if (!EmitBytes("t.0", "{}", &name)) return false;
+      shards_.push_back(Json::array({"", name}));
+    }
+    return true;
+  }
+
+  // Card chunks share one hash (of all cards): renumbering moves cards
+  // between chunks on most edits anyway, and one hash instead of hundreds
+  // keeps the manifest small.
+  bool WriteCards() {
+    std::vector<std::string> chunks;
+    std::string all;
+    for (size_t start = 0; start < cards_.size(); start += kCardsPerChunk) {
+      Json chunk = Json::array();
+      for (size_t i = start; i < std::min(cards_.size(), start + kCardsPerChunk); ++i) {
+        chunk.push_back(cards_[i]);
+      }
+      chunks.push_back(Dump(chunk));
+      all += chunks.back();
+      all += '\n';
+    }
+    cards_hash_ = ContentHash(all);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+      std::string name = "c." + std::to_string(k) + "." + cards_hash_ + ".json";
+      if (!writer_->Write(std::string(kStaticIndexDir) + name, chunks[k], diags_)) return false;
+    }
+    card_chunks_ = chunks.size();
+    return true;
+  }
+
+  bool WriteFacet(const std::string& kind, const std::string& value, const std::string& label,
+                  const char* sql) {
+    SqliteStmt stmt;
+    if (!stmt.Prepare(db_, sql, error_)) return false;
+    stmt.BindText(1, value);
+    std::vector<int> numbers;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      size_t id = static_cast<size_t>(stmt.Int(0));
+      if (id >= 1 && id < number_.size()) numbers.push_back(number_[id]);
+    }
+    if (rc != SQLITE_DONE) return Fail();
+    std::sort(numbers.begin(), numbers.end());
+    Json ids = Json::array();
+    int previous = 0, count = 0;
+    for (int number : numbers) {
+      ids.push_back(number - previous);
+      previous = number;
+      ++count;
+    }
+    std::string name;
+    if (!Emit("f." + kind + "." + FileSafe(value), ids, &name)) return false;
+    facets_[kind].push_back({{"value", value}, {"label", label}, {"count", count}, {"file", name}});
+    return true;
+  }
+
+  bool WriteFacets() {
+    struct Kind {
+      const char* kind;
+      const char* values;  // value, label
+      const char* ids;     // ids for ?1
+    };
+    const Kind kKinds[] = {
+        {"category", "SELECT slug, name FROM categories ORDER BY rowid",
+         "SELECT service_id FROM service_categories WHERE category = ?1 ORDER BY service_id"},
+        {"area",
+         "SELECT slug, name FROM (SELECT slug, name, rowid AS r FROM areas "
+         "UNION ALL SELECT 'all', 'All areas', 1e18) ORDER BY r",
+         "SELECT service_id FROM service_areas WHERE area = ?1 ORDER BY service_id"},
+        {"tier", "SELECT slug, name FROM tiers ORDER BY position",
+         "SELECT id FROM services WHERE tier = ?1 ORDER BY id"},
+        {"referral",
+         "SELECT route, route FROM service_referral GROUP BY route ORDER BY CASE route "
+         "WHEN 'self' THEN 0 WHEN 'gp' THEN 1 WHEN 'professional' THEN 2 ELSE 3 END, route",
+         "SELECT service_id FROM service_referral WHERE route = ?1 ORDER BY service_id"},
+        {"cost", "SELECT cost, cost FROM services GROUP BY cost ORDER BY cost",
+         "SELECT id FROM services WHERE cost = ?1 ORDER BY id"},
+    };
+    for (const Kind& kind : kKinds) {
+      SqliteStmt values;
+      if (!values.Prepare(db_, kind.values, error_)) return false;
+      std::vector<std::pair<std::string, std::string>> list;
+      int rc;
+      while ((rc = values.Step()) == SQLITE_ROW) list.emplace_back(values.Text(0), values.Text(1));
+      if (rc != SQLITE_DONE) return Fail();
+      facets_[kind.kind] = Json::array();
+      for (const auto& [value, label] : list) {
+        std::string shown = label;
+        if (std::string(kind.kind) == "referral") shown = ReferralLabel(value);
+        if (std::string(kind.kind) == "cost") shown = CostLabel(value);
+        if (!WriteFacet(kind.kind, value, shown, kind.ids)) return false;
+      }
+    }
+    return true;
+  }
+
+  // Unstemmed words people would recognise, for "Did you mean": from
+  // names, organisations, summaries and keywords, and the taxonomy's
+  // category names and synonyms (once, not once per service).
+  bool WriteWords() {
+    FtsTokenizer tokenizer;
+    if (!tokenizer.Init(db_, "unicode61 remove_diacritics 2", error_)) return false;
+    std::unordered_map<std::string, int> df;
+    auto count = [&](SqliteStmt* stmt, int columns) {
+      int rc;
+      std::vector<std::string> words;
+      while ((rc = stmt->Step()) == SQLITE_ROW) {
+        words.clear();
+        for (int c = 0; c < columns; ++c) {
+          for (std::string& w : tokenizer.Tokenize(stmt->Text(c))) words.push_back(std::move(w));
+        }
+        std::sort(words.begin(), words.end());
+        words.erase(std::unique(words.begin(), words.end()), words.end());
+        for (const std::string& w : words) {
+          bool has_letter = false;
+          for (unsigned char c : w) has_letter |= (c >= 'a' && c <= 'z') || c >= 0x80;
+          if (w.size() >= 3 && w.size() <= 40 && has_letter) ++df[w];
+        }
+      }
+      return rc == SQLITE_DONE || Fail();
+    };
+    SqliteStmt services, categories;
+    if (!services.Prepare(db_, "SELECT name, organisation, summary, keywords FROM services",
+                          error_) ||
+        !count(&services, 4) ||
+        !categories.Prepare(db_,
+                            "SELECT name, synonyms FROM categories WHERE slug IN (SELECT category "
+                            "FROM service_categories)",
+                            error_) ||
+        !count(&categories, 2)) {
+      return false;
+    }
+    std::vector<std::pair<std::string, int>> sorted(df.begin(), df.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    Json words = Json::array();
+    for (const auto& [word, n] : sorted) words.push_back(word);
+    return Emit("w", words, &words_file_);
+  }
+
+  bool WriteManifest() {
+    Json manifest = {{"version", 1},
+                     {"n", cards_.size()},
+                     {"tokens", total_tokens_},
+                     {"k1", kBm25K1},
+                     {"b", kBm25B},
+                     {"weights", kFtsWeights},
+                     {"maxTokens", kMaxQueryTokens},
+                     {"lengths", lengths_file_},
+                     {"shards", shards_},
+                     {"chunk", kCardsPerChunk},
+                     {"cards", {{"count", card_chunks_}, {"hash", cards_hash_}}},
+                     {"facets", facets_},
+                     {"words", words_file_}};
+    return writer_->Write(std::string(kStaticIndexDir) + "manifest.json", Dump(manifest), diags_);
+  }
+
+  sqlite3* db_;
+  SiteWriter* writer_;
+  Diagnostics* diags_;
+  std::string* error_;
+
+  std::vector<Json> cards_;
+  std::vector<int> lengths_;  // by document number; [0] unused
+  std::vector<int> number_;   // database id -> browser document number
+  long long total_tokens_ = 0;
+  std::map<std::string, std::vector<Posting>> postings_;
+  std::string lengths_file_;
+  Json shards_ = Json::array();
+  size_t card_chunks_ = 0;
+  std::string cards_hash_;
+  Json facets_ = Json::object();
+  std::string words_file_;
+};
+
+}  // namespace
+
+bool ExportStaticIndex(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error) {
+  Exporter exporter(db, writer, diags, error);
+  return exporter.Run();
+}
+
+}  // namespace signpost
