@@ -41,8 +41,9 @@ int RunCheck(const CheckOptions& options) {
   return kExitOk;
 }
 
-int RunBuild(const BuildOptions& options) {
+BuildResult BuildSite(const BuildOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  BuildResult result;
   Catalogue catalogue;
   SourceMap sources;
   Diagnostics diags;
@@ -50,7 +51,8 @@ int RunBuild(const BuildOptions& options) {
       status != kExitOk) {
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
-    return status;
+    result.exit_code = status;
+    return result;
   }
 
   // Output failures (templates, disk) are exit 3: the content itself was fine.
@@ -74,19 +76,26 @@ int RunBuild(const BuildOptions& options) {
   PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
   if (!ok || output_diags.HasErrors()) {
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
-    return kExitFailure;
+    result.exit_code = kExitFailure;
+    return result;
   }
-  if (!options.quiet) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-    size_t published = 0;
-    for (const Service& s : catalogue.services) published += s.IsPublished();
-    std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n", published,
-                 writer.files_written(), writer.bytes_written() / 1e6, options.out_dir.c_str(),
-                 static_cast<long long>(ms));
+  for (const Service& s : catalogue.services) result.services += s.IsPublished();
+  result.files = writer.files_written();
+  result.bytes = writer.bytes_written();
+  result.milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+  return result;
+}
+
+int RunBuild(const BuildOptions& options) {
+  BuildResult result = BuildSite(options);
+  if (result.exit_code == kExitOk && !options.quiet) {
+    std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n",
+                 result.services, result.files, result.bytes / 1e6, options.out_dir.c_str(),
+                 result.milliseconds);
   }
-  return kExitOk;
+  return result.exit_code;
 }
 
 }  // namespace signpost

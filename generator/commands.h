@@ -4,6 +4,7 @@
 #ifndef SIGNPOST_COMMANDS_H_
 #define SIGNPOST_COMMANDS_H_
 
+#include <cstddef>
 #include <string>
 
 namespace signpost {
@@ -50,7 +51,20 @@ struct NewOptions {
   std::string content_dir = "content";
 };
 
-/// load → validate → render → index → write; prints diagnostics to stderr.
+/// What one run of the build pipeline did, for a summary line.
+struct BuildResult {
+  int exit_code = kExitOk;
+  size_t services = 0;  ///< Published services.
+  size_t files = 0;
+  size_t bytes = 0;
+  long long milliseconds = 0;
+};
+
+/// Runs load → validate → render → index → write and prints diagnostics (and
+/// "build failed" on failure) to stderr, but no summary line: RunBuild and
+/// `signpost serve` print their own.
+BuildResult BuildSite(const BuildOptions& options);
+/// BuildSite plus the "built N services ..." line unless options.quiet.
 int RunBuild(const BuildOptions& options);
 /// load → validate; writes nothing.
 int RunCheck(const CheckOptions& options);

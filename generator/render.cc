@@ -10,6 +10,7 @@
 #include "markdown.h"
 #include "open_data.h"
 #include "page_context.h"
+#include "security_policy.h"
 #include "theme.h"
 
 namespace signpost {
@@ -17,12 +18,6 @@ namespace signpost {
 namespace mu = kainjow::mustache;
 
 namespace {
-
-// TODO(lead): read this from security_policy.h once the serve work lands, so
-// the meta tag and serve's header cannot drift apart.
-constexpr char kPagePolicy[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 
 void SetIf(mu::data* d, const std::string& key, const std::string& value) {
   if (!value.empty()) d->set(key, value);
@@ -173,7 +168,7 @@ class SiteRenderer {
     site.set("base_url", cat_.site.base_url);
     SetIf(&site, "repository", RepositoryUrl());
     common_.set("site", site);
-    common_.set("csp", kPagePolicy);
+    common_.set("csp", kContentSecurityPolicy);
     mu::data assets;
     for (const auto& [key, path] : assets_) assets.set(key, path);
     common_.set("assets", assets);

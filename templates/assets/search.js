@@ -504,6 +504,9 @@ function stateUrl(state) {
 async function boot() {
   const app = document.getElementById('search-app');
   const region = document.getElementById('search-results');
+  // Only the count is announced: a live region around every card would read
+  // the whole result list aloud on each keystroke.
+  const status = document.getElementById('search-status') ?? region;
   if (!app || !region) return;
   const input = document.querySelector('input[name="q"]');
   const form = input?.form;
@@ -560,6 +563,7 @@ async function boot() {
     const mine = ++generation;
     if (tokenize(s.q).length === 0) {
       region.replaceChildren();
+      if (status !== region) status.textContent = '';
       return;
     }
     let outcome;
@@ -571,7 +575,10 @@ async function boot() {
     }
     if (mine !== generation) return; // a newer keystroke won
     const count = outcome.total === 1 ? '1 service found' : `${outcome.total} services found`;
-    const children = [el('p', { class: 'signpost-search-count', text: `${count} for “${s.q.trim()}”` })];
+    const summary = `${count} for “${s.q.trim()}”`;
+    const children = [];
+    if (status === region) children.push(el('p', { class: 'signpost-search-count', text: summary }));
+    else status.textContent = summary;
     if (outcome.suggestion) {
       const fix = el('a', { href: stateUrl({ ...s, q: outcome.suggestion }), text: outcome.suggestion });
       fix.addEventListener('click', (e) => {
@@ -648,6 +655,8 @@ async function boot() {
     }
   });
 
+  // The page works without JavaScript; once search runs, say so no longer.
+  for (const note of document.querySelectorAll('.app-search-nojs')) note.hidden = true;
   apply(readState(window.location.href));
   if (input.value) run();
 }

@@ -46,13 +46,17 @@ export async function serve(content = join(repo, 'content')) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 300; i++) {
+  let ready = false;
+  for (let i = 0; i < 300 && !ready; i++) {
     if (child.exitCode !== null) throw new Error(`signpost serve exited ${child.exitCode}:\n${log}`);
     try {
-      const r = await fetch(base);
-      if (r.ok) break;
+      ready = (await fetch(base)).ok;
     } catch { /* not listening yet */ }
-    await new Promise((ok) => setTimeout(ok, 100));
+    if (!ready) await new Promise((ok) => setTimeout(ok, 100));
+  }
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`signpost serve did not serve the home page within 30 s:\n${log}`);
   }
   return {
     base, out, log: () => log,

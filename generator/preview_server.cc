@@ -1,0 +1,314 @@
+#include "preview_server.h"
+
+#include <httplib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include "security_policy.h"
+
+namespace signpost {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// realpath(3): resolves every symlink; "" when the path does not exist.
+std::string RealPath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr) return "";
+  return buf;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return false;
+  *out = std::move(ss).str();
+  return true;
+}
+
+void Mix(uint64_t* h, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    *h ^= c;
+    *h *= 1099511628211ull;  // FNV-1a 64
+  }
+}
+
+void MixNumber(uint64_t* h, uint64_t n) {
+  Mix(h, std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+}
+
+}  // namespace
+
+std::string ContentTypeFor(std::string_view path) {
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".map", "application/json"},
+      {".xml", "application/xml"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/vnd.microsoft.icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".sqlite3", "application/vnd.sqlite3"},
+      {".sqlite", "application/vnd.sqlite3"},
+      {".gz", "application/gzip"},
+  };
+  std::string lower(path);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& [ext, type] : kTypes) {
+    if (EndsWith(lower, ext)) return std::string(type);
+  }
+  return "application/octet-stream";
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // 127.0.0.0/8 in dotted quad form only: "127.evil.example" is a DNS name.
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, std::string* file) {
+  if (url_path.empty() || url_path[0] != '/') return UrlPathKind::kBadRequest;
+  for (unsigned char c : url_path) {
+    if (c < 0x20 || c == 0x7f || c == '\\') return UrlPathKind::kBadRequest;
+  }
+  // Check every segment: only the last may be empty (a folder URL).
+  std::string rel;
+  bool folder_url = false;
+  size_t pos = 1;
+  while (pos <= url_path.size()) {
+    size_t slash = url_path.find('/', pos);
+    if (slash == std::string_view::npos) slash = url_path.size();
+    std::string_view segment = url_path.substr(pos, slash - pos);
+    bool last = slash == url_path.size();
+    if (segment.empty()) {
+      if (!last) return UrlPathKind::kBadRequest;  // "//"
+      folder_url = true;
+    } else {
+      if (segment == "." || segment == "..") return UrlPathKind::kBadRequest;
+      // Dot files (the .signpost-site marker, editor leftovers) are not part of the site.
+      if (segment[0] == '.') return UrlPathKind::kNotFound;
+      if (!rel.empty()) rel += '/';
+      rel.append(segment);
+    }
+    pos = slash + 1;
+  }
+
+  std::string real_root = RealPath(root);
+  if (real_root.empty()) return UrlPathKind::kNotFound;
+  std::string candidate = rel.empty() ? real_root : real_root + "/" + rel;
+  if (folder_url) candidate += "/index.html";
+  std::string real = RealPath(candidate);
+  // The resolved file must still be below the root: a symlink may point anywhere.
+  if (real.empty() || real.size() <= real_root.size() + 1 ||
+      real.compare(0, real_root.size(), real_root) != 0 || real[real_root.size()] != '/') {
+    return UrlPathKind::kNotFound;
+  }
+  struct stat st;
+  if (::stat(real.c_str(), &st) != 0) return UrlPathKind::kNotFound;
+  if (S_ISDIR(st.st_mode)) {
+    if (folder_url) return UrlPathKind::kNotFound;
+    return UrlPathKind::kRedirect;
+  }
+  if (!S_ISREG(st.st_mode)) return UrlPathKind::kNotFound;
+  *file = std::move(real);
+  return UrlPathKind::kFile;
+}
+
+uint64_t FolderFingerprint(const std::string& dir) {
+  uint64_t h = 14695981039346656037ull;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return 0;
+  // Directory order is arbitrary: sort so an unchanged tree hashes the same.
+  std::vector<std::string> lines;
+  for (fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+    if (ec) break;
+    const fs::directory_entry& entry = *it;
+    struct stat st;
+    std::string line = entry.path().string();
+    if (::lstat(line.c_str(), &st) == 0) {
+      line += '\0';
+      uint64_t fields[] = {static_cast<uint64_t>(st.st_mode), static_cast<uint64_t>(st.st_size),
+                           static_cast<uint64_t>(st.st_mtim.tv_sec),
+                           static_cast<uint64_t>(st.st_mtim.tv_nsec),
+                           static_cast<uint64_t>(st.st_ino)};
+      line.append(reinterpret_cast<const char*>(fields), sizeof fields);
+    }
+    lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());
+  for (const std::string& line : lines) {
+    Mix(&h, line);
+    MixNumber(&h, line.size());
+  }
+  return h;
+}
+
+FolderWatcher::FolderWatcher(std::vector<std::string> dirs)
+    : dirs_(std::move(dirs)), last_(Fingerprint()) {}
+
+uint64_t FolderWatcher::Fingerprint() const {
+  uint64_t h = 14695981039346656037ull;
+  for (const std::string& dir : dirs_) MixNumber(&h, FolderFingerprint(dir));
+  return h;
+}
+
+bool FolderWatcher::Changed() {
+  uint64_t now = Fingerprint();
+  bool changed = now != last_;
+  last_ = now;
+  return changed;
+}
+
+void WatchLoop(FolderWatcher* watcher, std::chrono::milliseconds interval,
+               const std::function<bool()>& should_stop, const std::function<void()>& rebuild) {
+  constexpr std::chrono::milliseconds kSlice(50);
+  auto next = std::chrono::steady_clock::now() + interval;
+  while (!should_stop()) {
+    std::this_thread::sleep_for(kSlice);
+    if (std::chrono::steady_clock::now() < next) continue;
+    if (watcher->Changed()) {
+      rebuild();
+      // Edits made while rebuilding are caught by the next poll; the
+      // rebuild's own output never lands in a watched folder.
+    }
+    next = std::chrono::steady_clock::now() + interval;
+  }
+}
+
+PreviewServer::PreviewServer(std::string root) : root_(std::move(root)) {}
+
+PreviewServer::~PreviewServer() { Stop(); }
+
+int PreviewServer::Start(const std::string& host, int port, std::string* error) {
+  server_ = std::make_unique<httplib::Server>();
+  server_->set_default_headers({
+      {"Cache-Control", "no-cache"},
+      {"Content-Security-Policy", kContentSecurityPolicy},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+  });
+  // httplib's default sets SO_REUSEPORT, which lets a second process bind the
+  // same port and receive some of the requests. SO_REUSEADDR alone still allows
+  // a quick restart but refuses a second listener.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  server_->Get(".*",
+               [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+  int bound = -1;
+  if (port == 0) {
+    bound = server_->bind_to_any_port(host);
+  } else if (server_->bind_to_port(host, port)) {
+    bound = port;
+  }
+  if (bound <= 0) {
+    *error = "cannot listen on " + host + ":" + std::to_string(port) +
+             " (is another server using that port, or is the address wrong?)";
+    server_.reset();
+    return -1;
+  }
+  listen_returned_ = false;
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_ = true;
+  });
+  // httplib's stop() does nothing until listen has started, so wait for that:
+  // a Stop() right after Start() must not leave the thread blocked in accept.
+  while (!server_->is_running() && !listen_returned_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return bound;
+}
+
+void PreviewServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PreviewServer::NotFound(httplib::Response& res) const {
+  std::string body;
+  std::string page = RealPath(root_ + "/404.html");
+  std::string real_root = RealPath(root_);
+  bool inside = !page.empty() && !real_root.empty() && page.rfind(real_root + "/", 0) == 0;
+  if (!inside || !ReadFile(page, &body)) {
+    body =
+        "<!DOCTYPE html><html lang=\"en-GB\"><title>Page not found</title>"
+        "<h1>Page not found</h1></html>\n";
+  }
+  res.status = 404;
+  res.set_content(std::move(body), "text/html; charset=utf-8");
+}
+
+void PreviewServer::Handle(const httplib::Request& req, httplib::Response& res) const {
+  std::string file;
+  switch (ResolveUrlPath(root_, req.path, &file)) {
+    case UrlPathKind::kFile: {
+      std::string body;
+      if (!ReadFile(file, &body)) {
+        res.status = 500;
+        res.set_content("Could not read the file.\n", "text/plain; charset=utf-8");
+        return;
+      }
+      res.status = 200;
+      res.set_content(std::move(body), ContentTypeFor(file));
+      return;
+    }
+    case UrlPathKind::kRedirect:
+      // req.path passed every check above, so it is a clean local path.
+      res.set_redirect(req.path + "/", 301);
+      return;
+    case UrlPathKind::kBadRequest:
+      res.status = 400;
+      res.set_content("Bad request: the path must not contain \"..\", \".\" or \"//\".\n",
+                      "text/plain; charset=utf-8");
+      return;
+    case UrlPathKind::kNotFound:
+      NotFound(res);
+      return;
+  }
+}
+
+}  // namespace signpost

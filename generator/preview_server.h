@@ -1,0 +1,97 @@
+// `signpost serve`'s moving parts: a static file server that never serves
+// anything outside the output folder (cpp-httplib underneath), and a polling
+// watcher that notices edits to the content and templates folders.
+#ifndef SIGNPOST_PREVIEW_SERVER_H_
+#define SIGNPOST_PREVIEW_SERVER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace signpost {
+
+/// The Content-Type for a file by its extension; application/octet-stream when unknown.
+std::string ContentTypeFor(std::string_view path);
+
+/// True for names that only reach this machine: 127.0.0.0/8, ::1, localhost.
+bool IsLoopbackHost(const std::string& host);
+
+enum class UrlPathKind {
+  kFile,        ///< *file is a regular file inside the root.
+  kRedirect,    ///< A folder asked for without its trailing '/': redirect to url + "/".
+  kNotFound,    ///< Missing, not a regular file, a dot file, or a symlink leading out.
+  kBadRequest,  ///< Not a clean absolute path: "..", ".", "//", '\\', control bytes.
+};
+
+/// Maps a decoded URL path ("/services/x/") to a file below `root`; folder
+/// URLs map to their index.html. Symlinks are resolved and must stay inside
+/// the root. On kFile, *file is the resolved absolute path to open.
+UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, std::string* file);
+
+/// A hash of every name, type, size and modification time below `dir` (not
+/// following symlinks); changes when anything is added, removed or edited.
+uint64_t FolderFingerprint(const std::string& dir);
+
+/// Remembers the fingerprints of some folders and says when they change.
+class FolderWatcher {
+ public:
+  /// Takes the first fingerprints now.
+  explicit FolderWatcher(std::vector<std::string> dirs);
+  /// True when any folder differs from the last call (or from construction).
+  bool Changed();
+
+ private:
+  uint64_t Fingerprint() const;
+
+  std::vector<std::string> dirs_;
+  uint64_t last_;
+};
+
+/// Polls `watcher` every `interval` and calls `rebuild` after each change,
+/// until `should_stop` returns true (checked at least every 100 ms).
+void WatchLoop(FolderWatcher* watcher, std::chrono::milliseconds interval,
+               const std::function<bool()>& should_stop, const std::function<void()>& rebuild);
+
+/// Serves the files of one folder over HTTP on a background thread. Every
+/// response carries the site's Content-Security-Policy and Cache-Control:
+/// no-cache; unknown paths get the folder's 404.html with status 404.
+class PreviewServer {
+ public:
+  /// `root` is the folder to serve; it may not exist yet (requests then 404).
+  explicit PreviewServer(std::string root);
+  /// Stops the server if it is still running.
+  ~PreviewServer();
+  PreviewServer(const PreviewServer&) = delete;
+  PreviewServer& operator=(const PreviewServer&) = delete;
+
+  /// Binds host:port (port 0 picks a free one) and starts serving. Returns
+  /// the bound port, or -1 with *error saying why.
+  int Start(const std::string& host, int port, std::string* error);
+  /// Stops serving and waits for the server thread. Safe to call twice.
+  void Stop();
+
+ private:
+  void Handle(const httplib::Request& req, httplib::Response& res) const;
+  void NotFound(httplib::Response& res) const;
+
+  std::string root_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
+};
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_PREVIEW_SERVER_H_

@@ -1,0 +1,317 @@
+#include "preview_server.h"
+
+#include <httplib.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "security_policy.h"
+
+namespace signpost {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kSecret[] = "TOP-SECRET-OUTSIDE-THE-SITE";
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// A temporary folder holding site/ (what is served) and outside/ (what must
+// never be served), with symlinks from the one into the other.
+struct SiteFixture {
+  fs::path dir;
+  fs::path site;
+  fs::path outside;
+
+  SiteFixture() {
+    std::string tmpl = (fs::temp_directory_path() / "signpost-preview-XXXXXX").string();
+    BOOST_TEST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    dir = tmpl;
+    site = dir / "site";
+    outside = dir / "outside";
+    WriteFile(site / "index.html", "<!DOCTYPE html><title>Home</title>home page");
+    WriteFile(site / "404.html", "<!DOCTYPE html><title>Not found</title>the 404 page");
+    WriteFile(site / "services" / "a" / "index.html", "service a");
+    WriteFile(site / "assets" / "search.mjs", "export const x = 1;");
+    WriteFile(site / "assets" / "site.css", "body{}");
+    WriteFile(site / "data" / "directory.sqlite3", std::string("SQLite format 3\0", 16));
+    WriteFile(site / "data" / "shard.json", "{}");
+    WriteFile(site / ".signpost-site", "");
+    WriteFile(outside / "secret.txt", kSecret);
+    WriteFile(outside / "index.html", kSecret);
+    fs::create_symlink("../outside/secret.txt", site / "leak.txt");
+    fs::create_symlink(outside, site / "leakdir");
+    fs::create_symlink("site.css", site / "assets" / "alias.css");  // stays inside: allowed
+  }
+  ~SiteFixture() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+// A fixture plus a running server and a client that sends paths unaltered.
+struct ServerFixture : SiteFixture {
+  PreviewServer server{site.string()};
+  int port = -1;
+  std::unique_ptr<httplib::Client> client;
+
+  ServerFixture() {
+    std::string error;
+    port = server.Start("127.0.0.1", 0, &error);
+    BOOST_TEST_REQUIRE(port > 0, error);
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    client->set_url_encode(false);
+    client->set_follow_location(false);
+    client->set_connection_timeout(5);
+    client->set_read_timeout(5);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(preview_server_test)
+
+BOOST_AUTO_TEST_CASE(content_types_by_extension) {
+  struct Case {
+    const char* path;
+    const char* type;
+  } cases[] = {
+      {"/x/index.html", "text/html; charset=utf-8"},
+      {"a.CSS", "text/css; charset=utf-8"},
+      {"search.mjs", "text/javascript; charset=utf-8"},
+      {"app.js", "text/javascript; charset=utf-8"},
+      {"shard-00.json", "application/json"},
+      {"directory.sqlite3", "application/vnd.sqlite3"},
+      {"logo.svg", "image/svg+xml"},
+      {"font.woff2", "font/woff2"},
+      {"sitemap.xml", "application/xml"},
+      {"robots.txt", "text/plain; charset=utf-8"},
+      {"no-extension", "application/octet-stream"},
+      {"archive.tar.zst", "application/octet-stream"},
+  };
+  for (const Case& c : cases) BOOST_TEST(ContentTypeFor(c.path) == c.type, c.path);
+}
+
+BOOST_AUTO_TEST_CASE(loopback_hosts) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"}) {
+    BOOST_TEST(IsLoopbackHost(host), host);
+  }
+  for (const char* host : {"0.0.0.0", "::", "192.168.1.2", "127.evil.example", "127.0.0", ""}) {
+    BOOST_TEST(!IsLoopbackHost(host), host);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(resolve_url_paths) {
+  SiteFixture f;
+  struct Case {
+    const char* url;
+    UrlPathKind kind;
+    const char* file;  // relative to the site, for kFile
+  } cases[] = {
+      {"/", UrlPathKind::kFile, "index.html"},
+      {"/index.html", UrlPathKind::kFile, "index.html"},
+      {"/services/a/", UrlPathKind::kFile, "services/a/index.html"},
+      {"/services/a", UrlPathKind::kRedirect, nullptr},
+      {"/assets/alias.css", UrlPathKind::kFile, "assets/site.css"},
+      {"/missing", UrlPathKind::kNotFound, nullptr},
+      {"/assets/", UrlPathKind::kNotFound, nullptr},  // a folder without index.html
+      {"/.signpost-site", UrlPathKind::kNotFound, nullptr},
+      {"/leak.txt", UrlPathKind::kNotFound, nullptr},
+      {"/leakdir/secret.txt", UrlPathKind::kNotFound, nullptr},
+      {"/leakdir/", UrlPathKind::kNotFound, nullptr},
+      {"/leakdir", UrlPathKind::kNotFound, nullptr},
+      {"/../outside/secret.txt", UrlPathKind::kBadRequest, nullptr},
+      {"/assets/../../outside/secret.txt", UrlPathKind::kBadRequest, nullptr},
+      {"/./index.html", UrlPathKind::kBadRequest, nullptr},
+      {"//etc/passwd", UrlPathKind::kBadRequest, nullptr},
+      {"/assets//site.css", UrlPathKind::kBadRequest, nullptr},
+      {"/assets\\..\\..\\x", UrlPathKind::kBadRequest, nullptr},
+      {"etc/passwd", UrlPathKind::kBadRequest, nullptr},
+      {"", UrlPathKind::kBadRequest, nullptr},
+      {"/index.html\n", UrlPathKind::kBadRequest, nullptr},
+  };
+  std::string real_site = fs::canonical(f.site).string();
+  for (const Case& c : cases) {
+    std::string file;
+    UrlPathKind kind = ResolveUrlPath(f.site.string(), c.url, &file);
+    BOOST_TEST((kind == c.kind), "url " << c.url);
+    if (c.file) BOOST_TEST(file == real_site + "/" + c.file, "url " << c.url);
+  }
+  std::string file;
+  BOOST_TEST((ResolveUrlPath(f.site.string(), std::string("/index.html\0x", 13), &file) ==
+              UrlPathKind::kBadRequest));
+}
+
+BOOST_AUTO_TEST_CASE(missing_root_is_not_found) {
+  std::string file;
+  BOOST_TEST((ResolveUrlPath("/nonexistent/signpost/site", "/", &file) == UrlPathKind::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(serves_pages_with_security_headers) {
+  ServerFixture f;
+  auto res = f.client->Get("/");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 200);
+  BOOST_TEST(res->body.find("home page") != std::string::npos);
+  BOOST_TEST(res->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  BOOST_TEST(res->get_header_value("Cache-Control") == "no-cache");
+  BOOST_TEST(res->get_header_value("Content-Security-Policy") == kContentSecurityPolicy);
+  BOOST_TEST(res->get_header_value("X-Content-Type-Options") == "nosniff");
+
+  res = f.client->Get("/services/a/");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 200);
+  BOOST_TEST(res->body == "service a");
+
+  res = f.client->Get("/assets/search.mjs");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 200);
+  BOOST_TEST(res->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+
+  res = f.client->Get("/data/directory.sqlite3");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 200);
+  BOOST_TEST(res->body.size() == 16u);  // binary, NUL byte included
+  BOOST_TEST(res->get_header_value("Content-Type") == "application/vnd.sqlite3");
+}
+
+BOOST_AUTO_TEST_CASE(folder_without_slash_redirects) {
+  ServerFixture f;
+  auto res = f.client->Get("/services/a");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 301);
+  BOOST_TEST(res->get_header_value("Location") == "/services/a/");
+}
+
+BOOST_AUTO_TEST_CASE(missing_page_gets_the_404_page) {
+  ServerFixture f;
+  auto res = f.client->Get("/services/nope/");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 404);
+  BOOST_TEST(res->body.find("the 404 page") != std::string::npos);
+  BOOST_TEST(res->get_header_value("Content-Security-Policy") == kContentSecurityPolicy);
+  BOOST_TEST(res->get_header_value("Cache-Control") == "no-cache");
+}
+
+BOOST_AUTO_TEST_CASE(traversal_attempts_never_leave_the_site) {
+  ServerFixture f;
+  const char* attacks[] = {
+      "/../etc/passwd",
+      "/../../../../../../etc/passwd",
+      "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+      "/%2E%2E/outside/secret.txt",
+      "/assets/..%2f..%2foutside%2fsecret.txt",
+      "/assets/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+      "/%2e%2e%2foutside%2fsecret.txt",
+      "/..%5c..%5coutside%5csecret.txt",
+      "//etc/passwd",
+      "/%2fetc%2fpasswd",
+      "/leak.txt",
+      "/leakdir/secret.txt",
+      "/leakdir/",
+      "/leakdir/index.html",
+      "/%00/../etc/passwd",
+      "/.signpost-site",
+      "/.%2e/outside/secret.txt",
+  };
+  for (const char* path : attacks) {
+    auto res = f.client->Get(path);
+    BOOST_TEST_REQUIRE(static_cast<bool>(res), path);
+    BOOST_TEST_MESSAGE(path << " -> " << res->status);
+    BOOST_TEST(res->status != 200, path << " -> " << res->status);
+    BOOST_TEST(res->status >= 400, path << " -> " << res->status);
+    BOOST_TEST(res->body.find(kSecret) == std::string::npos, path);
+    BOOST_TEST(res->body.find("root:") == std::string::npos, path);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(watcher_notices_added_edited_and_removed_files) {
+  SiteFixture f;
+  fs::path content = f.dir / "content";
+  WriteFile(content / "services" / "a.md", "one");
+  FolderWatcher watcher({content.string(), (f.dir / "templates-not-there").string()});
+  BOOST_TEST(!watcher.Changed());
+  WriteFile(content / "services" / "b.md", "new");
+  BOOST_TEST(watcher.Changed());
+  BOOST_TEST(!watcher.Changed());
+  WriteFile(content / "services" / "a.md", "one, edited");
+  BOOST_TEST(watcher.Changed());
+  fs::remove(content / "services" / "b.md");
+  BOOST_TEST(watcher.Changed());
+  BOOST_TEST(!watcher.Changed());
+  // A folder appearing where there was none (templates created later) counts too.
+  WriteFile(f.dir / "templates-not-there" / "page.mustache", "x");
+  BOOST_TEST(watcher.Changed());
+}
+
+BOOST_AUTO_TEST_CASE(fingerprint_of_a_missing_folder_is_stable) {
+  BOOST_TEST(FolderFingerprint("/nonexistent/signpost/x") ==
+             FolderFingerprint("/nonexistent/signpost/x"));
+}
+
+BOOST_AUTO_TEST_CASE(edit_triggers_rebuild_and_new_output_is_served) {
+  ServerFixture f;
+  fs::path content = f.dir / "content";
+  WriteFile(content / "services" / "a.md", "before");
+  FolderWatcher watcher({content.string()});
+  std::atomic<bool> stop{false};
+  std::atomic<int> rebuilds{0};
+  std::thread loop([&] {
+    WatchLoop(
+        &watcher, std::chrono::milliseconds(20), [&] { return stop.load(); },
+        [&] {
+          WriteFile(f.site / "rebuilt.html", "rebuilt output");
+          rebuilds++;
+        });
+  });
+  WriteFile(content / "services" / "a.md", "after the edit");
+  // Bounded wait, no timing assertion: only that the rebuild happened at all.
+  for (int i = 0; i < 1000 && rebuilds.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop = true;
+  loop.join();
+  BOOST_TEST_REQUIRE(rebuilds.load() >= 1);
+  auto res = f.client->Get("/rebuilt.html");
+  BOOST_TEST_REQUIRE(static_cast<bool>(res));
+  BOOST_TEST(res->status == 200);
+  BOOST_TEST(res->body == "rebuilt output");
+}
+
+BOOST_AUTO_TEST_CASE(stop_is_idempotent_and_frees_the_port) {
+  SiteFixture f;
+  PreviewServer server(f.site.string());
+  std::string error;
+  int port = server.Start("127.0.0.1", 0, &error);
+  BOOST_TEST_REQUIRE(port > 0);
+  server.Stop();
+  server.Stop();
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  BOOST_TEST(!client.Get("/"));
+}
+
+// Regression: httplib's default SO_REUSEPORT let a second server share the port.
+BOOST_AUTO_TEST_CASE(second_server_on_a_busy_port_is_refused) {
+  SiteFixture f;
+  PreviewServer first(f.site.string());
+  std::string error;
+  int port = first.Start("127.0.0.1", 0, &error);
+  BOOST_TEST_REQUIRE(port > 0);
+  PreviewServer second(f.site.string());
+  BOOST_TEST(second.Start("127.0.0.1", port, &error) == -1);
+  BOOST_TEST(error.find(std::to_string(port)) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace signpost
