@@ -210,6 +210,10 @@ struct Catalogue {
   SiteConfig site;
   Taxonomy taxonomy;
   std::vector<Service> services;  ///< Sorted by slug.
+  /// Slugs of services/*.md files that exist but could not be loaded (their
+  /// errors are reported on those files), sorted: references to them are
+  /// not reported again as "no such service".
+  std::vector<std::string> unloaded_slugs;
 
   const Service* FindService(const std::string& slug) const;
 };

@@ -75,6 +75,40 @@ bool LooksLikeDate(std::string_view s) {
          d.IsValid();
 }
 
+// The hint for `ages` written as something other than a table: the same
+// limits in the inline-table style ("18+" -> ages = { min = 18 }).
+std::string AgesHint(const toml::node& n) {
+  std::vector<long> numbers;
+  bool plus = false;
+  if (const auto* i = n.as_integer()) {
+    numbers.push_back(static_cast<long>(i->get()));
+  } else if (const auto* str = n.as_string()) {
+    const std::string& v = str->get();
+    long current = -1;
+    for (size_t i = 0; i < v.size() && i < 40; ++i) {
+      char c = v[i];
+      if (c >= '0' && c <= '9') {
+        current = (current < 0 ? 0 : current) * 10 + (c - '0');
+        if (current > 999) return "write age limits like this: ages = { min = 16, max = 25 }";
+      } else {
+        if (current >= 0) numbers.push_back(current);
+        current = -1;
+        if (c == '+') plus = true;
+      }
+    }
+    if (current >= 0) numbers.push_back(current);
+  }
+  if (numbers.size() == 1 && (plus || n.is_integer())) {
+    return "write it as: ages = { min = " + std::to_string(numbers[0]) +
+           " } (add max = ... for an upper age limit)";
+  }
+  if (numbers.size() == 2 && numbers[0] <= numbers[1]) {
+    return "write it as: ages = { min = " + std::to_string(numbers[0]) +
+           ", max = " + std::to_string(numbers[1]) + " }";
+  }
+  return "write age limits like this: ages = { min = 16, max = 25 } (either can be left out)";
+}
+
 // Where the values of one TOML table are read from, for messages and
 // position keys: `key_prefix` builds "hours[0].opens", `in` adds
 // " in [[hours]]" to messages.
@@ -90,8 +124,7 @@ struct Scope {
 // by the line where the TOML text starts in its file.
 class Reader {
  public:
-  Reader(std::string path, int first_line, Diagnostics* diags,
-         KeyPositions* positions)
+  Reader(std::string path, int first_line, Diagnostics* diags, KeyPositions* positions)
       : path_(std::move(path)), first_line_(first_line), diags_(diags), positions_(positions) {}
 
   SourcePos Pos(const toml::source_region& r) const {
@@ -108,6 +141,9 @@ class Reader {
   }
 
   const std::string& path() const { return path_; }
+
+  /// True when an unknown key was taken for `key` (so it is not also missing).
+  bool WasSuggested(const std::string& key) const { return suggested_.count(key) > 0; }
 
   // Reports every key of the scope's table not in `known`.
   void UnknownKeys(const Scope& s, const std::vector<std::string>& known) {
@@ -212,15 +248,16 @@ class Reader {
   }
 
   bool Integer(const Scope& s, const char* key, std::optional<int>* out, long min, long max,
-               const std::string& example = "") {
+               const std::string& range_hint, const std::string& example = "") {
     const toml::node* n = Get(s, key, example);
     if (!n) return false;
     if (const auto* v = n->as_integer()) {
       int64_t value = v->get();
       if (value < min || value > max) {
-        Error(Pos(n->source()), "`" + std::string(key) + "`" + s.in + " must be between " +
-                                    std::to_string(min) + " and " + std::to_string(max) + ", not " +
-                                    std::to_string(value));
+        Error(Pos(n->source()),
+              "`" + std::string(key) + "`" + s.in + " must be between " + std::to_string(min) +
+                  " and " + std::to_string(max) + ", not " + std::to_string(value),
+              range_hint);
         return false;
       }
       *out = static_cast<int>(value);
@@ -243,7 +280,7 @@ class Reader {
       return true;
     }
     std::string hint =
-        "write the date as YYYY-MM-DD without quotes, for example: " + std::string(key) +
+        "write dates as year-month-day without quotes, for example: " + std::string(key) +
         " = 2026-09-14";
     if (const auto* str = n->as_string()) {
       if (LooksLikeDate(str->get())) {
@@ -263,7 +300,11 @@ class Reader {
     const toml::node* n = Get(s, key, example);
     if (!n) return nullptr;
     if (const auto* t = n->as_table()) return t;
-    WrongType(s, key, *n, "a table",
+    if (std::string_view(key) == "ages") {
+      WrongType(s, key, *n, "age limits in curly brackets", AgesHint(*n));
+      return nullptr;
+    }
+    WrongType(s, key, *n, "a [" + std::string(key) + "] section",
               "start a section with [" + std::string(key) +
                   "] on its own line and put its fields below it");
     return nullptr;
@@ -304,6 +345,226 @@ class Reader {
   std::set<std::string> suggested_;  ///< Keys an unknown key was taken for.
 };
 
+// The byte offset in `line` of 1-based code-point column `column` (clamped
+// to the line's end).
+size_t ByteOfColumn(std::string_view line, int column) {
+  size_t i = 0;
+  for (int c = 1; c < column && i < line.size(); ++c) {
+    ++i;
+    while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+// The 1-based code-point column of byte offset `byte` in `line`.
+int ColumnOfByte(std::string_view line, size_t byte) {
+  int column = 1;
+  for (size_t i = 0; i < byte && i < line.size(); ++i) {
+    column += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+  }
+  return column;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// The `key = value` around a syntax error, read back from the line so a
+// toml++ message can be said in plain words.
+struct ErrorSite {
+  std::string line;      ///< The whole line, without its ending.
+  std::string key;       ///< "" when the line has no `key =` before the error.
+  std::string value;     ///< The value as written, trimmed; may be empty.
+  int value_column = 0;  ///< Where the value starts (code points), or 0.
+};
+
+ErrorSite FindErrorSite(std::string_view text, int line, int column) {
+  ErrorSite site;
+  size_t start = 0;
+  for (int n = 1; n < line; ++n) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) return site;
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  std::string_view l = text.substr(start, end == std::string_view::npos ? end : end - start);
+  if (l.size() > 4096) l = l.substr(0, 4096);  // hostile lines: only the start matters
+  site.line = std::string(l);
+  size_t at = std::min(ByteOfColumn(l, column), l.size());
+  // The value is whatever follows the last `=`, `,`, `[` or `{` before the
+  // error, up to the next `,`, `]`, `}` or comment.
+  size_t eq = l.substr(0, at).find_last_of("=,[{");
+  size_t value_start = eq == std::string_view::npos ? 0 : eq + 1;
+  if (eq != std::string_view::npos && l[eq] == '=') {
+    std::string_view before = l.substr(0, eq);
+    size_t key_start = before.find_last_of(",{");
+    site.key =
+        std::string(Trim(before.substr(key_start == std::string_view::npos ? 0 : key_start + 1)));
+  }
+  while (value_start < l.size() && (l[value_start] == ' ' || l[value_start] == '\t')) ++value_start;
+  size_t value_end = l.find_first_of(",]}#", std::max(value_start, at));
+  if (value_end == std::string_view::npos) value_end = l.size();
+  if (value_start < value_end) {
+    site.value = std::string(Trim(l.substr(value_start, value_end - value_start)));
+    site.value_column = ColumnOfByte(l, value_start);
+  }
+  return site;
+}
+
+bool StartsWithCurlyQuote(std::string_view v) {
+  for (std::string_view q : {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99"}) {
+    if (v.substr(0, q.size()) == q) return true;
+  }
+  return false;
+}
+
+// Digits separated by `/`, `.` or `-` in three groups, one of them four
+// digits long: a date, however it was written.
+bool LooksLikeAnyDate(std::string_view v, int* d1, int* d2, int* d3, bool* year_first) {
+  int parts[3] = {0, 0, 0};
+  size_t lengths[3] = {0, 0, 0};
+  int part = 0;
+  char separator = 0;
+  for (char c : v) {
+    if (c >= '0' && c <= '9') {
+      if (++lengths[part] > 4) return false;
+      parts[part] = parts[part] * 10 + (c - '0');
+    } else if ((c == '/' || c == '.' || c == '-') && lengths[part] > 0 && part < 2 &&
+               (separator == 0 || separator == c)) {
+      separator = c;
+      ++part;
+    } else {
+      return false;
+    }
+  }
+  if (part != 2) return false;
+  *year_first = lengths[0] == 4 && lengths[1] <= 2 && lengths[2] >= 1 && lengths[2] <= 2;
+  bool day_first = lengths[0] <= 2 && lengths[1] >= 1 && lengths[1] <= 2 && lengths[2] == 4;
+  if (!*year_first && !day_first) return false;
+  *d1 = parts[0], *d2 = parts[1], *d3 = parts[2];
+  return true;
+}
+
+int DaysInMonth(int year, int month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+const char* const kMonthNames[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+
+// A toml++ syntax error said in plain words: message and hint, or false
+// when it is not one editors commonly make.
+bool ExplainSyntaxError(const std::string& description, const ErrorSite& site, std::string* message,
+                        std::string* hint, int* column) {
+  std::string key = SanitizeForDisplay(site.key.substr(0, 60));
+  std::string value = SanitizeForDisplay(site.value.substr(0, 80));
+  size_t redefine = description.find("cannot redefine existing");
+  if (redefine != std::string::npos || description.find("redefinition") != std::string::npos) {
+    // toml++ 3.3: "cannot redefine existing string 'cost'" or "... table
+    // 'contact'"; the name is the last quoted word.
+    size_t close = description.rfind('\'');
+    size_t open = close == std::string::npos || close == 0 ? std::string::npos
+                                                           : description.rfind('\'', close - 1);
+    std::string name =
+        open == std::string::npos
+            ? key
+            : SanitizeForDisplay(description.substr(open + 1, close - open - 1).substr(0, 60));
+    bool section = description.find("parsing table header") != std::string::npos;
+    if (section) {
+      *message = "the [" + name + "] section is written twice";
+      *hint = "each section can be written only once: move its fields under the first [" + name +
+              "] line and delete the second";
+    } else {
+      *message = name.empty() ? std::string("a field is written twice")
+                              : "`" + name + "` is written twice";
+      *hint = "each field can be written only once: delete one of them";
+      size_t first = site.line.find_first_not_of(" \t");
+      if (first != std::string::npos) *column = ColumnOfByte(site.line, first);
+    }
+    return true;
+  }
+  bool phone_key = key == "phone" || key == "text";
+  int d1, d2, d3;
+  bool year_first = false;
+  bool date_like = LooksLikeAnyDate(site.value, &d1, &d2, &d3, &year_first);
+  if ((description.find("leading zero") != std::string::npos && !date_like) ||
+      (phone_key && !value.empty() && value[0] >= '0' && value[0] <= '9')) {
+    std::string shown_key = key.empty() ? std::string("phone") : key;
+    bool phone_like = phone_key || value.find(' ') != std::string::npos || value.size() >= 10;
+    if (phone_like) {
+      *message = "a phone number must be written in double quotes";
+      *hint = "put the phone number in quotes: " + shown_key + " = \"" +
+              (value.empty() ? std::string("01632 960123") : value) + "\"";
+    } else {
+      std::string trimmed = value.substr(std::min(value.find_first_not_of('0'), value.size()));
+      *message = "a number cannot start with 0";
+      *hint = "write the number without the leading 0" +
+              (key.empty() || trimmed.empty() ? std::string() : ": " + key + " = " + trimmed);
+    }
+    if (site.value_column > 0) *column = site.value_column;
+    return true;
+  }
+  if (description.find("while parsing date") != std::string::npos || date_like) {
+    std::string example = "2026-10-12";
+    if (date_like) {
+      // Day/month/year is how dates are written in the UK.
+      Date d = year_first ? Date{d1, d2, d3} : Date{d3, d2, d1};
+      if (d.IsValid() && !year_first) example = d.ToIso();
+      if (year_first && d2 >= 1 && d2 <= 12 && !d.IsValid()) {
+        *message = "there is no such date as " + value + ": " + kMonthNames[d2 - 1] + " " +
+                   std::to_string(d1) + " has " + std::to_string(DaysInMonth(d1, d2)) + " days";
+      } else if (year_first && (d2 < 1 || d2 > 12)) {
+        *message = "there is no such date as " + value + ": the month must be 01 to 12";
+      } else {
+        *message = "`" + value + "` is not a date written year-month-day";
+      }
+    } else {
+      *message = (value.empty() ? std::string("this") : "`" + value + "`") +
+                 " is not a date written year-month-day";
+    }
+    *hint = "write dates as year-month-day, e.g. " + example + ", without quotes";
+    if (site.value_column > 0) *column = site.value_column;
+    return true;
+  }
+  if (description.find("unescaped control characters") != std::string::npos ||
+      description.find("control characters other than TAB") != std::string::npos) {
+    // At the end of the line: the line break ended the text.
+    if (Trim(std::string_view(site.line).substr(ByteOfColumn(site.line, *column))).empty()) {
+      *message = "this text has no closing double quote";
+      *hint = "add a \" at the end of the text; text must start and end on the same line";
+    } else {
+      *message = "this text contains an invisible control character";
+      *hint = "delete it and type the text again; it was probably pasted from another program";
+    }
+    return true;
+  }
+  if (description.find("could not determine value type") != std::string::npos) {
+    if (StartsWithCurlyQuote(site.value)) {
+      *message = "curly quotes cannot be used around text";
+      *hint = "use straight quotes \" instead of curly quotes; word processors change them";
+      return true;
+    }
+    if (key == "ages" || key == "min" || key == "max") {
+      *message = "`" + value + "` is not an age";
+      *hint = "write age limits as whole numbers in curly brackets, e.g. ages = { min = 18 }";
+      return true;
+    }
+    *message = value.empty() ? std::string("this value needs double quotes around it")
+                             : "`" + value + "` needs double quotes around it";
+    *hint = "put text in straight double quotes, for example: " +
+            (key.empty() ? std::string("tier") : key) + " = \"" +
+            (value.empty() ? std::string("primary-care") : value) + "\"";
+    return true;
+  }
+  return false;
+}
+
 // Parses TOML text, reporting a syntax error as a diagnostic. `first_line`
 // is the file line where the TOML starts.
 bool ParseToml(const std::string& path, std::string_view toml_text, int first_line,
@@ -316,18 +577,15 @@ bool ParseToml(const std::string& path, std::string_view toml_text, int first_li
     int line = b.line == 0 ? first_line : static_cast<int>(b.line) + first_line - 1;
     int column = b.column == 0 ? 1 : static_cast<int>(b.column);
     std::string description(e.description());
-    std::string hint =
-        "check this line: text needs double quotes around it, lists need square brackets, and "
-        "each field is written as name = value";
-    if (description.find("control characters") != std::string::npos) {
-      hint = "a text value is probably missing its closing double quote";
-    } else if (description.find("could not determine value type") != std::string::npos) {
-      hint = "text values need double quotes around them, for example: tier = \"primary-care\"";
-    } else if (description.find("redefinition") != std::string::npos ||
-               description.find("already") != std::string::npos) {
-      hint = "each field can be written only once; remove one of them";
+    std::string message, hint;
+    ErrorSite site = FindErrorSite(toml_text, b.line == 0 ? 1 : static_cast<int>(b.line), column);
+    if (!ExplainSyntaxError(description, site, &message, &hint, &column)) {
+      message = "TOML syntax error: " + description;
+      hint =
+          "check this line: text needs double quotes around it, lists need square brackets, and "
+          "each field is written as name = value";
     }
-    diags->Error(path, line, column, "TOML syntax error: " + description, hint);
+    diags->Error(path, line, column, message, hint);
     return false;
   } catch (const std::exception& e) {
     diags->Error(path, first_line, 1, std::string("could not read the TOML: ") + e.what());
@@ -432,8 +690,13 @@ void ReadSite(const toml::table& root, Reader* r, SiteConfig* site) {
     Scope s = r->Sub(*review, "review.", " in [review]", top.where);
     r->UnknownKeys(s, kReviewKeys);
     std::optional<int> value;
-    if (r->Integer(s, "warn_after_days", &value, 1, 100000)) site->warn_after_days = *value;
-    if (r->Integer(s, "error_after_days", &value, 1, 100000)) site->error_after_days = *value;
+    const std::string days_hint = "a number of days, for example 365 for a year";
+    if (r->Integer(s, "warn_after_days", &value, 1, 100000, days_hint)) {
+      site->warn_after_days = *value;
+    }
+    if (r->Integer(s, "error_after_days", &value, 1, 100000, days_hint)) {
+      site->error_after_days = *value;
+    }
   }
   if (const toml::array* contacts = r->Tables(top, "crisis_contacts")) {
     for (size_t i = 0; i < contacts->size(); ++i) {
@@ -599,8 +862,10 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
     Scope a = r.Sub(*ages, "ages.", " in ages", top.where);
     r.Record("ages", a.where);
     r.UnknownKeys(a, kAgesKeys);
-    r.Integer(a, "min", &s.age_min, 0, 120);
-    r.Integer(a, "max", &s.age_max, 0, 120);
+    const std::string age_hint =
+        "write an age in years, from 0 to 120; leave `max` out when there is no upper age limit";
+    r.Integer(a, "min", &s.age_min, 0, 120, age_hint);
+    r.Integer(a, "max", &s.age_max, 0, 120, age_hint);
   }
   r.TextList(top, "delivery", &s.delivery);
   r.TextList(top, "languages", &s.languages);
@@ -611,8 +876,7 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   r.Text(top, "eligibility", &s.eligibility);
   r.TextList(top, "related", &s.related);
   r.TextList(top, "not_duplicate_of", &s.not_duplicate_of);
-  if (const toml::table* contact = r.Table(
-          top, "contact", "[contact] followed by a line such as phone = \"01632 960123\"")) {
+  if (const toml::table* contact = r.Table(top, "contact")) {
     Scope c = r.Sub(*contact, "contact.", " in [contact]", top.where);
     r.Record("contact", c.where);
     r.UnknownKeys(c, kContactKeys);
@@ -621,6 +885,12 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
     r.Text(c, "email", &s.contact.email);
     r.Text(c, "website", &s.contact.website);
     r.Text(c, "referral_url", &s.contact.referral_url);
+  }
+  if (!root.get("contact") && !r.WasSuggested("contact")) {
+    // A section, not a line: said in its own words (hints stay on one line).
+    r.Error(top.where, "missing the [contact] section",
+            "add a line [contact] at the end of the front matter (just above the closing +++), "
+            "and below it a line such as phone = \"01632 960123\"");
   }
   if (const toml::array* locations = r.Tables(top, "locations")) {
     for (size_t i = 0; i < locations->size(); ++i) {
@@ -742,6 +1012,15 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
 
   std::vector<EntryFile> entries;
   entries.reserve(listing.size());
+  // .md files that exist but will not be loaded (symbolic links, odd files,
+  // entries that fail to parse).
+  std::vector<std::string> unloaded;
+  auto note_unloaded = [&](const std::string& name) {
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".md") == 0 &&
+        IsSlug(name.substr(0, name.size() - 3))) {
+      unloaded.push_back(name.substr(0, name.size() - 3));
+    }
+  };
   for (auto& [name, listed] : listing) {
     std::string path = (services_dir / name).string();
     std::string shown = SanitizeForDisplay(name);
@@ -759,6 +1038,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
       // machine running the check.
       diags->Error(path, 0, 0, "this is a symbolic link; service entries must be ordinary files",
                    "replace the link with the entry itself");
+      note_unloaded(name);
       continue;
     }
     if (fs::is_directory(st)) {
@@ -770,6 +1050,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     if (name == ".gitkeep") continue;  // Git's usual way to keep an empty folder.
     if (!fs::is_regular_file(st)) {
       diags->Error(path, 0, 0, "this is not an ordinary file");
+      note_unloaded(name);
       continue;
     }
     std::string stem = name;
@@ -826,12 +1107,15 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   for (EntryFile& e : entries) {
     diags->Append(e.diags);
     if (e.read == ReadResult::kIoError) io_ok = false;
+    if (e.keep && !(e.read == ReadResult::kOk && e.ok)) unloaded.push_back(e.slug);
     if (e.read != ReadResult::kOk) continue;
     sources->Add(e.path, std::move(e.text));
     if (e.ok && e.keep) {
       catalogue->services.push_back(std::move(e.service));
     }
   }
+  std::sort(unloaded.begin(), unloaded.end());
+  catalogue->unloaded_slugs = std::move(unloaded);
   if (entries.empty()) {
     diags->Error(services_path, 0, 0, "there are no service entries (.md files) in this folder",
                  "add one with: signpost new SLUG");

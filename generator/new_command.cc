@@ -82,13 +82,17 @@ int RunNew(const NewOptions& options) {
                  std::strerror(link_errno ? link_errno : errno));
     return kExitFailure;
   }
+  // The command as README.md and CONTRIBUTING.md write it (run from the
+  // repository's top folder after scripts/setup).
+  std::string check = "./build/signpost check";
+  if (options.content_dir != NewOptions().content_dir) check += " --content " + options.content_dir;
   std::printf(
       "created %s\n"
       "next steps:\n"
       "  1. open it and replace every value starting with TODO (the comments explain each field)\n"
-      "  2. run: signpost check --content %s\n"
+      "  2. check it with: %s\n"
       "  3. commit the file and open a pull request\n",
-      path.c_str(), options.content_dir.c_str());
+      path.c_str(), check.c_str());
   return kExitOk;
 }
 

@@ -53,16 +53,18 @@ std::string NormalisePhone(std::string_view s) {
 }
 
 std::string PhoneProblem(std::string_view s) {
+  // Exactly what IsSeparator accepts, plus the leading +.
+  static const char kAllowed[] =
+      "only digits, spaces, hyphens, dots, brackets and a leading + are allowed";
   bool has_digit = false;
   for (char c : s) {
     if (c >= '0' && c <= '9') {
       has_digit = true;
     } else if (!IsSeparator(c) && c != '+') {
       if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-        return "it contains letters (only digits, spaces and brackets are allowed)";
+        return std::string("it contains letters (") + kAllowed + ")";
       }
-      return "it contains `" + std::string(1, c) +
-             "` (only digits, spaces, brackets and a leading + are allowed)";
+      return "it contains `" + std::string(1, c) + "` (" + kAllowed + ")";
     }
   }
   if (!has_digit) return "it has no digits";

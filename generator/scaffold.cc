@@ -35,7 +35,7 @@ std::string ServiceSkeleton(const std::string& slug, const Taxonomy& taxonomy, c
   t += "+++\n";
   t += "# A new service entry: content/services/" + slug + ".md\n";
   t += "# The file name is the slug: the page will be /services/" + slug + "/.\n";
-  t += "# Replace every value starting with TODO, then run: signpost check\n";
+  t += "# Replace every value starting with TODO, then run: ./build/signpost check\n";
   t += "# Text goes in \"double quotes\"; lists go in [square brackets]; a line starting\n";
   t += "# with # is a comment and is ignored. CONTRIBUTING.md explains every field.\n";
   t += "\n";
@@ -63,7 +63,9 @@ std::string ServiceSkeleton(const std::string& slug, const Taxonomy& taxonomy, c
   t += "\n";
   t += "# Optional fields: remove the # at the start of a line to use it.\n";
   t += "# status = \"active\"                  # active, temporarily-closed or closed\n";
-  t += "# reopens = 2026-01-31                # only with status = \"temporarily-closed\"\n";
+  // A date four weeks ahead: an example in the past would itself be wrong.
+  t += "# reopens = " + Date::FromDaysSinceEpoch(today.DaysSinceEpoch() + 28).ToIso() +
+       "                # only with status = \"temporarily-closed\"\n";
   t += "# ages = { min = 16, max = 25 }       # age limits; either can be left out\n";
   t += "# delivery = [\"in-person\", \"phone\"]  # in-person, phone, video, online, text, "
        "home-visit\n";
@@ -71,8 +73,8 @@ std::string ServiceSkeleton(const std::string& slug, const Taxonomy& taxonomy, c
   t += "# accessibility = [\"step-free\", \"hearing-loop\"]\n";
   t += "# keywords = [\"extra words people search for\"]\n";
   t += "# waiting_time = \"Usually 2 to 4 weeks\"\n";
-  t += "# cost_note = \"\"                      # e.g. \"Sessions cost 10 pounds\"\n";
-  t += "# eligibility = \"\"                    # e.g. \"Women only\"\n";
+  t += "# cost_note = \"Sessions cost 10 pounds\"\n";
+  t += "# eligibility = \"Women only\"\n";
   t += "# related = [\"another-service-slug\"]  # other entries' file names without .md\n";
   t += "# not_duplicate_of = []               # if the checker wrongly calls this a duplicate\n";
   t += "\n";

@@ -111,6 +111,13 @@ constexpr int kMaxReportsPerRule = 50;
 // further would make "](](](..." quadratic.
 constexpr size_t kMaxLinkScan = 256;
 
+// "a category", "an area": the article an editor would write.
+std::string WithArticle(const std::string& noun) {
+  bool vowel =
+      !noun.empty() && std::string_view("aeiouAEIOU").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.';
@@ -261,6 +268,105 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
     }
   }
   return links;
+}
+
+std::vector<BodyHtmlTag> FindHtmlTags(std::string_view body) {
+  std::vector<BodyHtmlTag> tags;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  char fence_char = 0;
+  size_t fence_len = 0;
+  for (size_t line_start = 0; line_start < body.size();) {
+    size_t line_end = body.find('\n', line_start);
+    if (line_end == std::string_view::npos) line_end = body.size();
+    // A fence is three or more ` or ~ after at most three spaces.
+    size_t j = line_start;
+    while (j < line_end && j - line_start < 3 && body[j] == ' ') ++j;
+    size_t run = 0;
+    char rc = j < line_end ? body[j] : 0;
+    if (rc == '`' || rc == '~') {
+      while (j + run < line_end && body[j + run] == rc) ++run;
+    }
+    if (fence_char != 0) {
+      if (rc == fence_char && run >= fence_len) fence_char = 0;
+      line_start = line_end + 1;
+      continue;
+    }
+    if (run >= 3) {
+      fence_char = rc;
+      fence_len = run;
+      line_start = line_end + 1;
+      continue;
+    }
+    for (size_t k = line_start; k < line_end;) {
+      char c = body[k];
+      if (c == '\\') {
+        k += 2;
+      } else if (c == '`') {
+        // A code span: skip to a closing run of the same length on this
+        // line (looking a bounded distance ahead keeps this linear).
+        size_t n = 0;
+        while (k + n < line_end && body[k + n] == '`') ++n;
+        size_t limit = std::min(line_end, k + n + kMaxLinkScan * 4);
+        size_t m = k + n;
+        size_t close = std::string_view::npos;
+        while (m < limit) {
+          if (body[m] != '`') {
+            ++m;
+            continue;
+          }
+          size_t r = 0;
+          while (m + r < line_end && body[m + r] == '`') ++r;
+          if (r == n) {
+            close = m + r;
+            break;
+          }
+          m += r;
+        }
+        k = close == std::string_view::npos ? k + n : close;
+      } else if (c == '<' && k + 1 < line_end) {
+        bool closing = body[k + 1] == '/';
+        size_t name_start = k + 1 + (closing ? 1 : 0);
+        size_t e = name_start;
+        if (e < line_end && alpha(body[e])) {
+          while (e < line_end &&
+                 (alpha(body[e]) || (body[e] >= '0' && body[e] <= '9') || body[e] == '-')) {
+            ++e;
+          }
+        }
+        bool tag = e > name_start && e - name_start <= 32 &&
+                   (e == line_end || body[e] == ' ' || body[e] == '\t' || body[e] == '/' ||
+                    body[e] == '>' || body[e] == '\r');
+        size_t gt = std::string_view::npos;
+        if (tag) {
+          // Attributes may run onto the next lines; a '<' first means text.
+          size_t limit = std::min(body.size(), e + kMaxLinkScan * 4);
+          for (size_t m = e; m < limit; ++m) {
+            if (body[m] == '>') {
+              gt = m;
+              break;
+            }
+            if (body[m] == '<') break;
+          }
+        }
+        if (gt == std::string_view::npos) {
+          ++k;
+          continue;
+        }
+        if (!closing) {
+          std::string name(body.substr(name_start, e - name_start));
+          for (char& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          tags.push_back({k, std::move(name)});
+        }
+        if (gt >= line_end) break;  // the tag ran onto later lines: resume there
+        k = gt + 1;
+      } else {
+        ++k;
+      }
+    }
+    line_start = line_end + 1;
+  }
+  return tags;
 }
 
 std::string LinkScheme(std::string_view url) {
@@ -467,7 +573,8 @@ class Checker {
       if (field == "areas" && v == "all") continue;
       if (c_.taxonomy.loaded && !Contains(allowed, v)) {
         Error(s, key, "unknown " + what + " " + Quote(v) + DidYouMean(v, allowed),
-              "use a " + what + " slug from " + c_.taxonomy.path + ": " + ShortList(allowed));
+              "use " + WithArticle(what) + " slug from " + c_.taxonomy.path + ": " +
+                  ShortList(allowed));
       }
     }
   }
@@ -648,6 +755,14 @@ class Checker {
     }
   }
 
+  // An optional text field written but left empty: harmless, but an
+  // editor probably meant to fill it in or uncommented an example.
+  void EmptyOptional(const Service& s, const std::string& key, const std::string& value) {
+    if (!Has(s, key) || value.find_first_not_of(" \t") != std::string::npos) return;
+    std::string shown = key.substr(key.find('.') == std::string::npos ? 0 : key.find('.') + 1);
+    Warning(s, key, "`" + shown + "` is empty", "leave the field out instead of empty");
+  }
+
   void CheckSlugList(const Service& s, const std::string& field,
                      const std::vector<std::string>& values) {
     SeenSet seen;
@@ -676,7 +791,10 @@ class Checker {
                   (fix.empty() ? std::string() : ", e.g. \"" + fix + "\""));
         continue;
       }
-      if (!c_.FindService(v)) {
+      if (!c_.FindService(v) &&
+          !std::binary_search(c_.unloaded_slugs.begin(), c_.unloaded_slugs.end(), v)) {
+        // A slug whose file exists but could not be loaded is not reported:
+        // that file's own error says what is wrong.
         // Suggesting costs a pass over every slug: only for the first few.
         std::string suggestion = ++unknown_slugs <= 20 ? DidYouMean(v, slugs_) : "";
         Error(s, key,
@@ -801,6 +919,14 @@ class Checker {
         }
       }
     }
+    EmptyOptional(s, "waiting_time", s.waiting_time);
+    EmptyOptional(s, "cost_note", s.cost_note);
+    EmptyOptional(s, "eligibility", s.eligibility);
+    for (size_t i = 0; i < s.hours.size(); ++i) {
+      std::string prefix = "hours[" + std::to_string(i) + "].";
+      EmptyOptional(s, prefix + "channel", s.hours[i].channel);
+      EmptyOptional(s, prefix + "note", s.hours[i].note);
+    }
     CheckSlugList(s, "related", s.related);
     CheckSlugList(s, "not_duplicate_of", s.not_duplicate_of);
 
@@ -855,6 +981,8 @@ class Checker {
           "link to a web page (https://...) or remove the link");
     }
     TooMany(s, reported, "links with a scheme that is not allowed");
+    CheckBodyLinksWithoutScheme(s);
+    CheckBodyHtml(s);
     // `signpost new` writes its body guidance as lines starting "TODO:".
     PositionCursor todos(s.body, s.body_line);
     reported = 0;
@@ -863,18 +991,92 @@ class Checker {
       if ((pos == 0 || s.body[pos - 1] == '\n') && ++reported <= kMaxReportsPerRule) {
         SourcePos p = todos.At(pos);
         diags_->Error(s.path, p.line, p.column, "replace the placeholder text starting `TODO:`",
-                      "describe what the service offers, who it is for and how to get in");
+                      "replace the line with your own words: what the service offers, who it is "
+                      "for, or how to get in touch");
       }
       pos += 5;
     }
     TooMany(s, reported, "placeholder lines starting `TODO:`");
   }
 
-  void TooMany(const Service& s, int reported, const std::string& what) {
+  // Links an editor meant as web or email addresses but wrote without
+  // https:// or mailto:; the browser would read them as pages of this site.
+  void CheckBodyLinksWithoutScheme(const Service& s) {
+    PositionCursor cursor(s.body, s.body_line);
+    int reported = 0;
+    for (const BodyLink& link : FindBodyLinks(s.body)) {
+      if (!LinkScheme(link.url).empty()) continue;
+      std::string fix;
+      std::string message;
+      if (IsEmail(link.url)) {
+        message = "this link will not work: start it with mailto:";
+        fix = "mailto:" + link.url;
+      } else if (LooksLikeWebAddress(link.url)) {
+        message = "this link will not work: start it with https://";
+        fix = "https://" + link.url;
+      } else {
+        continue;
+      }
+      SourcePos p = cursor.At(link.offset);
+      if (++reported > kMaxReportsPerRule) continue;
+      diags_->Warning(s.path, p.line, p.column, message,
+                      "write the address in full: " + SanitizeForDisplay(fix.substr(0, 120)));
+    }
+    TooMany(s, reported, "links without https:// or mailto:", Severity::kWarning);
+  }
+
+  // "www.example.org/x" or "example.org.uk": a host, not a page of this site.
+  static bool LooksLikeWebAddress(std::string_view url) {
+    size_t end = url.find_first_of("/?#");
+    std::string host = Lower(url.substr(0, end));
+    if (host.rfind("www.", 0) == 0 && host.size() > 4) return true;
+    if (host.empty() || host.front() == '.' || host.find('.') == std::string::npos) return false;
+    for (char c : host) {
+      if (!IsHostChar(c)) return false;
+    }
+    static const std::vector<std::string> kTlds = {"uk",  "com", "org",  "net",   "info", "gov",
+                                                   "nhs", "io",  "scot", "wales", "cymru"};
+    return Contains(kTlds, host.substr(host.rfind('.') + 1));
+  }
+
+  void CheckBodyHtml(const Service& s) {
+    PositionCursor cursor(s.body, s.body_line);
+    int reported = 0;
+    for (const BodyHtmlTag& tag : FindHtmlTags(s.body)) {
+      if (++reported > kMaxReportsPerRule) continue;
+      SourcePos p = cursor.At(tag.offset);
+      diags_->Warning(s.path, p.line, p.column,
+                      "HTML is not shown on the page: it is removed; use Markdown instead",
+                      HtmlHint(tag.name));
+    }
+    TooMany(s, reported, "HTML tags", Severity::kWarning);
+  }
+
+  static std::string HtmlHint(const std::string& tag) {
+    if (tag == "a") return "write a link as [the words to show](https://example.org)";
+    if (tag == "br" || tag == "p") return "leave an empty line between paragraphs instead";
+    if (tag == "b" || tag == "strong") return "write **bold** instead";
+    if (tag == "i" || tag == "em") return "write *italics* instead";
+    if (tag == "ul" || tag == "ol" || tag == "li") {
+      return "start each line of a list with - instead";
+    }
+    if (tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6') {
+      return "write a heading as ## Heading instead";
+    }
+    return "use Markdown: ## for a heading, - for a list, **bold**, [words](https://...) for a "
+           "link";
+  }
+
+  void TooMany(const Service& s, int reported, const std::string& what,
+               Severity severity = Severity::kError) {
     if (reported <= kMaxReportsPerRule) return;
-    diags_->Error(s.path, s.body_line, 1,
-                  std::to_string(reported) + " " + what + " in this file; only the first " +
-                      std::to_string(kMaxReportsPerRule) + " are listed");
+    std::string message = std::to_string(reported) + " " + what + " in this file; only the first " +
+                          std::to_string(kMaxReportsPerRule) + " are listed";
+    if (severity == Severity::kWarning) {
+      diags_->Warning(s.path, s.body_line, 1, std::move(message));
+    } else {
+      diags_->Error(s.path, s.body_line, 1, std::move(message));
+    }
   }
 
   // --- look-alikes --------------------------------------------------------

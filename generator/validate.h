@@ -44,6 +44,17 @@ struct BodyLink {
 /// `body`, in order (a linear scan; over-reporting is harmless).
 std::vector<BodyLink> FindBodyLinks(std::string_view body);
 
+/// An HTML tag written in a Markdown body (cmark drops it from the page).
+struct BodyHtmlTag {
+  size_t offset;     ///< Byte offset of its '<' in the body.
+  std::string name;  ///< Lower-cased tag name, e.g. "br".
+};
+
+/// Every opening HTML tag in `body` outside code spans and fenced code
+/// blocks, in order (closing tags and comments are left out: a pair is
+/// reported once, and comments are meant to be hidden). A linear scan.
+std::vector<BodyHtmlTag> FindHtmlTags(std::string_view body);
+
 /// The lower-cased scheme of `url` after decoding character references and
 /// dropping tabs and newlines as browsers do; "" for a relative link.
 std::string LinkScheme(std::string_view url);

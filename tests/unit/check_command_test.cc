@@ -29,6 +29,11 @@ BOOST_AUTO_TEST_CASE(broken_fixture_text_output_matches_golden_file) {
   BOOST_TEST(r.err == testing::ReadFile(kSource + "/tests/fixtures/check/broken.txt"));
   // The caret sits under the offending value.
   BOOST_TEST(r.err.find("    summary = 42\n              ^\n") != std::string::npos);
+  // b-typos names d-unquoted-phone in `related`; that entry has a syntax
+  // error, reported once on its own file rather than again as a reference.
+  BOOST_TEST(r.err.find("no such service") == std::string::npos);
+  BOOST_TEST(r.err.find("d-unquoted-phone.md:13:9: error: a phone number must be written in "
+                        "double quotes") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(broken_fixture_github_output_matches_golden_file) {

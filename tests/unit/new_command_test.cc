@@ -26,7 +26,13 @@ BOOST_AUTO_TEST_CASE(writes_the_skeleton_and_check_reports_only_placeholders) {
   auto r = testing::RunSignpost("new carers-centre", dir.path());
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(r.out.rfind("created content/services/carers-centre.md\n", 0) == 0);
-  BOOST_TEST(r.out.find("signpost check") != std::string::npos);
+  BOOST_TEST(r.out ==
+             "created content/services/carers-centre.md\n"
+             "next steps:\n"
+             "  1. open it and replace every value starting with TODO (the comments explain each "
+             "field)\n"
+             "  2. check it with: ./build/signpost check\n"
+             "  3. commit the file and open a pull request\n");
   std::string text = testing::ReadFile(dir.path() + "/content/services/carers-centre.md");
   BOOST_TEST(text.rfind("+++\n", 0) == 0);
   BOOST_TEST(text.find("last_reviewed = 2026-11-23\n") != std::string::npos);

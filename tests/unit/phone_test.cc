@@ -41,9 +41,14 @@ struct Invalid {
 std::ostream& operator<<(std::ostream& os, const Invalid& v) { return os << v.written; }
 
 const Invalid kInvalid[] = {
-    {"0800 SAMARITANS", "it contains letters (only digits, spaces and brackets are allowed)"},
-    {"01632 960123 ext 4", "it contains letters (only digits, spaces and brackets are allowed)"},
-    {"01632/960123", "it contains `/` (only digits, spaces, brackets and a leading + are allowed)"},
+    {"0800 SAMARITANS",
+     "it contains letters (only digits, spaces, hyphens, dots, brackets and a leading + are "
+     "allowed)"},
+    {"01632 960123 ext 4",
+     "it contains letters (only digits, spaces, hyphens, dots, brackets and a leading + are "
+     "allowed)"},
+    {"01632/960123",
+     "it contains `/` (only digits, spaces, hyphens, dots, brackets and a leading + are allowed)"},
     {"", "it has no digits"},
     {"0163 296", "it has 7 digits; UK numbers starting with 01 have 10 or 11"},
     {"020 7946 012", "it has 10 digits; UK numbers starting with 02 have 11"},

@@ -49,6 +49,15 @@ BOOST_AUTO_TEST_CASE(skeleton_lists_the_taxonomy_slugs) {
   BOOST_TEST(text.find("#   staying-well, primary-care\n") != std::string::npos);
   BOOST_TEST(text.find("last_reviewed = 2026-11-23\n") != std::string::npos);
   BOOST_TEST(text.find("/services/new-service/") != std::string::npos);
+  BOOST_TEST(text.find("then run: ./build/signpost check\n") != std::string::npos);
+}
+
+// Regression: the example was a fixed date (2026-01-31), already past.
+BOOST_AUTO_TEST_CASE(reopens_example_is_four_weeks_after_today) {
+  std::string text = ServiceSkeleton("new-service", Base().taxonomy, kToday);
+  BOOST_TEST(text.find("# reopens = 2026-12-21 ") != std::string::npos);
+  text = ServiceSkeleton("new-service", Base().taxonomy, Date{2027, 12, 20});
+  BOOST_TEST(text.find("# reopens = 2028-01-17 ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(skeleton_parses_and_check_rejects_only_the_placeholders) {

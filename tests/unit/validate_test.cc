@@ -2,6 +2,8 @@
 
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <optional>
 #include <ostream>
 
 #include "content_fixture.h"
@@ -100,7 +102,8 @@ struct Case {
   const char* name;
   std::string find;
   std::string replace;
-  std::string expected;  ///< "line:col: error: message" (one diagnostic)
+  std::string expected;                            ///< "line:col: error: message" (one diagnostic)
+  std::optional<std::string> hint = std::nullopt;  ///< Checked when given.
 };
 std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
 
@@ -163,7 +166,7 @@ const Case kCases[] = {
      "", "13:1: error: [contact] needs at least one way to get in touch"},
     {"phone_letters", "020 7946 0999", "0800 SAMARITANS",
      "14:9: error: `0800 SAMARITANS` is not a UK phone number: it contains letters (only digits, "
-     "spaces and brackets are allowed)"},
+     "spaces, hyphens, dots, brackets and a leading + are allowed)"},
     {"phone_too_short", "020 7946 0999", "0163 296",
      "14:9: error: `0163 296` is not a UK phone number: it has 7 digits; UK numbers starting "
      "with 01 have 10 or 11"},
@@ -229,7 +232,45 @@ const Case kCases[] = {
     {"placeholder_left_in", "tier = \"staying-well\"", "tier = \"TODO: a tier slug\"",
      "6:8: error: replace the placeholder `TODO: a tier slug`"},
     {"body_placeholder_left_in", "Call us.", "TODO: describe it.\n",
-     "27:1: error: replace the placeholder text starting `TODO:`"},
+     "27:1: error: replace the placeholder text starting `TODO:`",
+     "replace the line with your own words: what the service offers, who it is for, or how to "
+     "get in touch"},
+    // Regression: the hint said "use a area slug".
+    {"unknown_area_uses_an", "areas = [\"example-north\"]", "areas = [\"nowhere\"]",
+     "7:10: error: unknown area `nowhere`",
+     "use an area slug from " + kFixture + "/taxonomy.toml: example-north, example-south"},
+    {"unknown_category_uses_a", "[\"talking-therapies\"]", "[\"gardening\"]",
+     "5:15: error: unknown category `gardening`",
+     "use a category slug from " + kFixture + "/taxonomy.toml: talking-therapies, peer-support"},
+    {"phone_hyphens_are_fine_but_not_slashes", "020 7946 0999", "020-7946/0999",
+     "14:9: error: `020-7946/0999` is not a UK phone number: it contains `/` (only digits, "
+     "spaces, hyphens, dots, brackets and a leading + are allowed)"},
+    {"body_html_tag", "Call us.", "Call <b>us</b> now.",
+     "27:6: warning: HTML is not shown on the page: it is removed; use Markdown instead",
+     "write **bold** instead"},
+    {"body_html_link", "Call us.", "See\n<a href=\"https://example.org\">our site</a>.",
+     "28:1: warning: HTML is not shown on the page: it is removed; use Markdown instead",
+     "write a link as [the words to show](https://example.org)"},
+    {"body_html_in_code_is_shown", "Call us.",
+     "Type `<br>` for a break.\n\n```\n<p>example</p>\n```\n<!-- an editor's note -->\n"
+     "Then <br> here.",
+     "33:6: warning: HTML is not shown on the page: it is removed; use Markdown instead",
+     "leave an empty line between paragraphs instead"},
+    {"body_link_without_https", "Call us.", "See [our site](www.example.org/help).",
+     "27:16: warning: this link will not work: start it with https://",
+     "write the address in full: https://www.example.org/help"},
+    {"body_link_bare_domain", "Call us.", "See [our site](example.org.uk).",
+     "27:16: warning: this link will not work: start it with https://",
+     "write the address in full: https://example.org.uk"},
+    {"body_link_email_without_mailto", "Call us.", "Email [us](help@example.org).",
+     "27:12: warning: this link will not work: start it with mailto:",
+     "write the address in full: mailto:help@example.org"},
+    {"empty_waiting_time", "cost = \"free\"", "cost = \"free\"\nwaiting_time = \"\"",
+     "10:16: warning: `waiting_time` is empty", "leave the field out instead of empty"},
+    {"empty_cost_note", "cost = \"free\"", "cost = \"free\"\ncost_note = \" \"",
+     "10:13: warning: `cost_note` is empty", "leave the field out instead of empty"},
+    {"empty_hours_note", "closes = \"08:00\"", "closes = \"08:00\"\nnote = \"\"",
+     "26:8: warning: `note` is empty", "leave the field out instead of empty"},
 };
 
 }  // namespace
@@ -245,6 +286,10 @@ BOOST_DATA_TEST_CASE(each_rule_gives_exact_diagnostic, boost::unit_test::data::m
   Diagnostics d = Check({{"gamma", Edit(kGamma, c.find, c.replace)}});
   BOOST_TEST(DescribeAll(d) == c.expected);
   for (const Diagnostic& diag : d.items()) BOOST_TEST(diag.path == "content/services/gamma.md");
+  if (c.hint) {
+    BOOST_TEST_REQUIRE(d.items().size() == 1u);
+    BOOST_TEST(d.items()[0].hint == *c.hint);
+  }
 }
 
 // Both sides of each boundary, so a rule that is off by one fails a test.
@@ -283,11 +328,57 @@ const Boundary kAccepted[] = {
      "[a](tel:01632960123) [b](sms:85258) [c](/services/x/) [d](#top) [e](http://example.org) "
      "<https://example.org> a < b: c"},
     {"http_website", "https://debt.example.net/advice", "http://debt.example.net:8080/a?b=c#d"},
+    {"body_not_html", "Call us.",
+     "a <b, x<3, <https://example.org>, <help@example.org>, `<b>` and \\<b> are text"},
+    {"body_relative_links", "Call us.", "[a](page.html) [b](../x/) [c](/services/x/) [d](#top)"},
 };
 
 BOOST_DATA_TEST_CASE(boundary_values_are_accepted, boost::unit_test::data::make(kAccepted), b) {
   Diagnostics d = Check({{"gamma", Edit(kGamma, b.find, b.replace)}});
   BOOST_TEST(DescribeAll(d) == "");
+}
+
+BOOST_AUTO_TEST_CASE(body_html_warnings_are_capped_and_never_errors) {
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += "<br>\n";
+  Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
+  BOOST_TEST(d.ErrorCount() == 0);
+  BOOST_TEST(d.WarningCount() == 51);
+  BOOST_TEST(d.items()[0].line == 27);
+  BOOST_TEST(d.items()[0].message == "60 HTML tags in this file; only the first 50 are listed");
+  BOOST_TEST(d.items()[50].line == 76);
+}
+
+// Regression: a syntax error in one entry made every entry naming it in
+// `related` report "no such service" as well.
+BOOST_AUTO_TEST_CASE(reference_to_an_entry_that_failed_to_load_is_not_reported) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  const std::string beta = dir.path() + "/content/services/beta-peer-support.md";
+  std::string text = testing::ReadFile(beta);
+  size_t at = text.find("tier = \"");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  text.erase(at + 7, 1);  // tier = staying-well": a syntax error
+  dir.Write("content/services/beta-peer-support.md", text);
+
+  Catalogue c;
+  SourceMap sources;
+  Diagnostics d;
+  LoadCatalogue(dir.path() + "/content", &c, &sources, &d);
+  BOOST_TEST(c.unloaded_slugs == std::vector<std::string>{"beta-peer-support"},
+             boost::test_tools::per_element());
+  Validate(c, kToday, &d);
+  d.Sort();
+  BOOST_TEST_REQUIRE(d.items().size() == 1u, DescribeAll(d));
+  BOOST_TEST(d.items()[0].path == beta);
+
+  // Without the file the reference is reported: the rule still works.
+  std::filesystem::remove(beta);
+  Catalogue c2;
+  Diagnostics d2;
+  LoadCatalogue(dir.path() + "/content", &c2, &sources, &d2);
+  Validate(c2, kToday, &d2);
+  BOOST_TEST(DescribeAll(d2).find("but there is no such service") != std::string::npos);
 }
 
 // ---- look-alikes ------------------------------------------------------------
@@ -464,6 +555,20 @@ BOOST_AUTO_TEST_CASE(regression_quadratic_link_scan) {
   for (int i = 0; i < 30000; ++i) body += "<ab:";
   Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
   BOOST_TEST(DescribeAll(d) == "");
+}
+
+BOOST_AUTO_TEST_CASE(hostile_body_for_the_html_scan_is_bounded) {
+  // Unclosed tags, code-span runs that never close, tags spanning lines.
+  std::string body;
+  for (int i = 0; i < 20000; ++i) body += "<a x " + std::string(i % 40 + 1, '`') + " ";
+  body += "\n";
+  for (int i = 0; i < 20000; ++i) body += "<p\nclass=x>\n";
+  Diagnostics d = Check({{"gamma", Edit(kGamma, "Call us.", body)}});
+  BOOST_TEST(d.ErrorCount() == 0);
+  BOOST_TEST_REQUIRE(d.WarningCount() == 51);
+  BOOST_TEST(d.items()[0].message == "20000 HTML tags in this file; only the first 50 are listed");
+  BOOST_TEST(Describe(d.items()[1]) ==
+             "28:1: warning: HTML is not shown on the page: it is removed; use Markdown instead");
 }
 
 BOOST_AUTO_TEST_CASE(regression_huge_lists_stay_linear) {
