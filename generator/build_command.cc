@@ -1,6 +1,7 @@
 // `signpost build` and `signpost check`: the pipeline in a straight line.
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "commands.h"
 #include "loader.h"
@@ -57,9 +58,19 @@ BuildResult BuildSite(const BuildOptions& options) {
   // Output failures (templates, disk) are exit 3: the content itself was fine.
   Diagnostics output_diags;
   SiteWriter writer(options.out_dir);
-  bool ok = writer.Begin(&output_diags) &&
-            RenderSite(catalogue, options.templates_dir, &writer, &output_diags) &&
-            WriteSearchIndex(catalogue, &writer, &output_diags) && writer.Commit(&output_diags);
+  bool ok = writer.Begin(&output_diags);
+  if (ok) {
+    // The search index only reads the catalogue and writes its own files, so
+    // it is built on its own thread while the pages render: it is mostly one
+    // long serial SQLite job that would otherwise run after them.
+    Diagnostics index_diags;
+    bool index_ok = false;
+    std::thread index([&] { index_ok = WriteSearchIndex(catalogue, &writer, &index_diags); });
+    bool render_ok = RenderSite(catalogue, options.templates_dir, &writer, &output_diags);
+    index.join();
+    output_diags.Append(index_diags);
+    ok = render_ok && index_ok && writer.Commit(&output_diags);
+  }
   diags.Append(output_diags);
   diags.Sort();
   PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);

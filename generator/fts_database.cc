@@ -156,6 +156,13 @@ std::vector<std::string> FtsTokenizer::Tokenize(std::string_view text) const {
   return tokens;
 }
 
+void FtsTokenizer::ForEachToken(std::string_view text, void* context,
+                                int (*on_token)(void*, int, const char*, int, int, int)) const {
+  if (tokenizer_ == nullptr || text.empty()) return;
+  int size = text.size() > (1u << 30) ? (1 << 30) : static_cast<int>(text.size());
+  api_.xTokenize(tokenizer_, context, FTS5_TOKENIZE_DOCUMENT, text.data(), size, on_token);
+}
+
 // ---------------------------------------------------------------------------
 // Document text
 
@@ -270,9 +277,43 @@ bool InsertPairs(SqliteStmt* stmt, long long id, const std::vector<std::string>&
   return true;
 }
 
+// FTS5 truncates longer tokens to this many bytes before indexing them
+// (FTS5_MAX_TOKEN_SIZE, fts5StorageInsertCallback in fts5_storage.c).
+constexpr int kFtsMaxTokenSize = 32768;
+
+// Accumulates one column of one document into FtsStats the way
+// fts5StorageInsertCallback counts it: a colocated token (a synonym at the
+// same position) adds a posting but not to the column size.
+struct StatsContext {
+  FtsStats* stats;
+  int doc;
+  int weight;
+  int column_size;
+  std::string key;  // reused so a lookup allocates nothing
+};
+
+int CountToken(void* context, int flags, const char* token, int size, int /*start*/, int /*end*/) {
+  auto* ctx = static_cast<StatsContext*>(context);
+  if (size > kFtsMaxTokenSize) size = kFtsMaxTokenSize;
+  if ((flags & FTS5_TOKEN_COLOCATED) == 0 || ctx->column_size == 0) ++ctx->column_size;
+  ctx->key.assign(token, static_cast<size_t>(size));
+  auto it = ctx->stats->postings.find(ctx->key);
+  if (it == ctx->stats->postings.end()) {
+    it = ctx->stats->postings.emplace(ctx->key, std::vector<FtsPosting>()).first;
+  }
+  std::vector<FtsPosting>& list = it->second;
+  if (!list.empty() && list.back().doc == ctx->doc) {
+    list.back().freq += ctx->weight;
+  } else {
+    list.push_back({ctx->doc, ctx->weight});
+  }
+  return SQLITE_OK;
+}
+
 }  // namespace
 
-bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error) {
+bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error,
+                        FtsStats* stats) {
   auto exec = [&](const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
@@ -353,6 +394,14 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   std::sort(published.begin(), published.end(),
             [](const Service* a, const Service* b) { return a->slug < b->slug; });
 
+  FtsTokenizer tokenizer;
+  StatsContext stats_context{stats, 0, 0, 0, {}};
+  if (stats != nullptr) {
+    if (!tokenizer.Init(db, kFtsTokenizer, error)) return false;
+    *stats = FtsStats();
+    stats->lengths.assign(published.size() + 1, 0);
+  }
+
   long long id = 0;
   for (const Service* s : published) {
     ++id;
@@ -389,6 +438,16 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
     fts.BindInt(1, id);
     for (int c = 0; c < 5; ++c) fts.BindText(c + 2, columns[c]);
     if (!step(&fts)) return false;
+    if (stats != nullptr) {
+      stats_context.doc = static_cast<int>(id);
+      for (int c = 0; c < 5; ++c) {
+        stats_context.weight = static_cast<int>(kFtsWeights[c]);
+        stats_context.column_size = 0;
+        tokenizer.ForEachToken(columns[c], &stats_context, CountToken);
+        stats->lengths[id] += stats_context.column_size;
+        stats->total_tokens += stats_context.column_size;
+      }
+    }
 
     if (!InsertPairs(&categories, id, s->categories, error, db) ||
         !InsertPairs(&areas, id, s->areas, error, db) ||
@@ -400,7 +459,8 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   return exec("COMMIT");
 }
 
-bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error) {
+bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error,
+                         FtsStats* stats) {
   std::remove(path.c_str());
   SqliteDb db;
   if (!db.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error)) return false;
@@ -409,7 +469,7 @@ bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, st
   if (!db.Exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;", error)) {
     return false;
   }
-  if (!FillSearchDatabase(catalogue, db.get(), error)) return false;
+  if (!FillSearchDatabase(catalogue, db.get(), error, stats)) return false;
   return db.Close(error);
 }
 

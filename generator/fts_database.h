@@ -10,6 +10,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "catalogue.h"
@@ -105,6 +106,10 @@ class FtsTokenizer {
   /// The tokens of `text` as FTS5 would index them (folded, maybe stemmed).
   /// Invalid UTF-8 is tolerated exactly as FTS5 tolerates it.
   std::vector<std::string> Tokenize(std::string_view text) const;
+  /// Calls FTS5's xToken callback `on_token` with `context` for each token of
+  /// `text`, without copying them.
+  void ForEachToken(std::string_view text, void* context,
+                    int (*on_token)(void*, int, const char*, int, int, int)) const;
 
  private:
   fts5_tokenizer api_{};
@@ -120,12 +125,32 @@ std::string MarkdownToPlainText(std::string_view markdown);
 /// search for "IAPT" finds every talking-therapies service.
 std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy);
 
-/// Creates the schema and fills it from the published services of
-/// `catalogue` (slug order, ids 1..n) inside one transaction on `db`.
-bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error);
+/// One document's weighted count of a term: sum over columns of
+/// kFtsWeights[column] * occurrences.
+struct FtsPosting {
+  int doc;
+  int freq;
+};
 
-/// Writes a complete search database to `path` (replacing any file there).
-bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error);
+/// The term statistics of the FTS table, gathered while it is filled exactly
+/// as FTS5 indexes the text (same tokenizer, same token truncation), so the
+/// browser index need not read every token instance back through fts5vocab.
+struct FtsStats {
+  std::unordered_map<std::string, std::vector<FtsPosting>> postings;  // doc order
+  std::vector<int> lengths;  // tokens per document id (all columns); [0] unused
+  long long total_tokens = 0;
+};
+
+/// Creates the schema and fills it from the published services of
+/// `catalogue` (slug order, ids 1..n) inside one transaction on `db`; fills
+/// `*stats` too when it is not null.
+bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error,
+                        FtsStats* stats = nullptr);
+
+/// Writes a complete search database to `path` (replacing any file there);
+/// fills `*stats` too when it is not null.
+bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error,
+                         FtsStats* stats = nullptr);
 
 }  // namespace signpost
 

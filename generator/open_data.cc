@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "page_context.h"
 
@@ -70,9 +71,9 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
     sc["closes_at"] = h.closes;
     if (!h.channel.empty()) sc["attending_type"] = h.channel;
     if (!h.note.empty()) sc["notes"] = h.note;
-    schedules.push_back(sc);
+    schedules.push_back(std::move(sc));
   }
-  j["schedules"] = schedules;
+  j["schedules"] = std::move(schedules);
   Json areas = Json::array();
   for (const std::string& slug : s.areas) {
     const Area* a = cat.taxonomy.FindArea(slug);
@@ -81,9 +82,9 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
     sa["service_id"] = id;
     sa["name"] = a ? a->name : "All areas";
     if (a) sa["extent"] = JoinWords(a->postcodes);
-    areas.push_back(sa);
+    areas.push_back(std::move(sa));
   }
-  j["service_areas"] = areas;
+  j["service_areas"] = std::move(areas);
   Json sals = Json::array();
   for (size_t i = 0; i < s.locations.size(); ++i) {
     const Location& l = s.locations[i];
@@ -108,34 +109,36 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
     location["id"] = loc_id;
     location["location_type"] = "physical";
     if (!l.name.empty()) location["name"] = l.name;
-    location["addresses"] = Json::array({address});
+    location["addresses"] = Json::array();
+    location["addresses"].push_back(std::move(address));
     Json sal;
     sal["id"] = StableUuid("service_at_location:" + key);
     sal["service_id"] = id;
     sal["location_id"] = loc_id;
-    sal["location"] = location;
-    sals.push_back(sal);
+    sal["location"] = std::move(location);
+    sals.push_back(std::move(sal));
   }
-  j["service_at_locations"] = sals;
+  j["service_at_locations"] = std::move(sals);
   Json languages = Json::array();
   for (const std::string& lang : s.languages) {
     languages.push_back({{"id", StableUuid("language:" + s.slug + ":" + lang)},
                          {"service_id", id},
                          {"name", lang}});
   }
-  j["languages"] = languages;
+  j["languages"] = std::move(languages);
   Json org;
   org["id"] = org_id;
   org["name"] = s.organisation;
   org["description"] = s.organisation;
-  j["organization"] = org;
+  j["organization"] = std::move(org);
   Json cost;
   cost["id"] = StableUuid("cost_option:" + s.slug);
   cost["service_id"] = id;
   cost["option"] = CostLabel(s.cost);
   if (s.cost == "free") cost["amount"] = 0;
   if (!s.cost_note.empty()) cost["amount_description"] = s.cost_note;
-  j["cost_options"] = Json::array({cost});
+  j["cost_options"] = Json::array();
+  j["cost_options"].push_back(std::move(cost));
   // HSDS 3.0 service.phones: not in ORUK's compiled service schema, which
   // allows extra properties.
   Json phones = Json::array();
@@ -151,7 +154,7 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
                       {"number", s.contact.text},
                       {"type", "sms"}});
   }
-  j["phones"] = phones;
+  j["phones"] = std::move(phones);
   Json attributes = Json::array();
   for (const std::string& slug : s.categories) {
     const Category* c = cat.taxonomy.FindCategory(slug);
@@ -166,10 +169,10 @@ Json ServiceJson(const Catalogue& cat, const Service& s) {
     attr["link_id"] = id;
     attr["taxonomy_term_id"] = term["id"];
     attr["link_type"] = "service";
-    attr["taxonomy_term"] = term;
-    attributes.push_back(attr);
+    attr["taxonomy_term"] = std::move(term);
+    attributes.push_back(std::move(attr));
   }
-  j["attributes"] = attributes;
+  j["attributes"] = std::move(attributes);
   return j;
 }
 

@@ -16,12 +16,13 @@ bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostic
   };
   // Written completely and closed before the browser index is read back
   // from it, so both come from the same bytes that ship in data/.
-  if (!WriteSearchDatabase(catalogue, path, &error))
+  FtsStats stats;
+  if (!WriteSearchDatabase(catalogue, path, &error, &stats))
     return fail("cannot write the search database");
   SqliteDb db;
   if (!db.Open(path, SQLITE_OPEN_READONLY, &error))
     return fail("cannot reopen the search database");
-  if (!ExportStaticIndex(db.get(), writer, diags, &error)) {
+  if (!ExportStaticIndex(db.get(), writer, diags, &error, &stats)) {
     if (error.empty()) return false;  // the writer already explained
     return fail("cannot export the browser search index");
   }

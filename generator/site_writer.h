@@ -44,8 +44,12 @@ class SiteWriter {
   /// Creates the folders above `rel` inside the staging folder.
   bool EnsureParent(std::string_view rel, Diagnostics* diags);
   /// Atomically replaces the output folder with the staging folder
-  /// (renameat2 RENAME_EXCHANGE when it exists), then deletes the old one.
+  /// (renameat2 RENAME_EXCHANGE when it exists), then renames the old one to
+  /// `.<out>.old-<pid>` and deletes it in a detached process (see
+  /// set_background_delete); Begin() deletes any such folder left behind.
   bool Commit(Diagnostics* diags);
+  /// When false, Commit() deletes the previous site before returning.
+  void set_background_delete(bool on) { background_delete_ = on; }
   /// Total bytes written so far (for the build summary).
   size_t bytes_written() const { return bytes_written_; }
   size_t files_written() const { return files_written_; }
@@ -56,6 +60,7 @@ class SiteWriter {
   std::string out_;
   std::string staging_;
   bool committed_ = false;
+  bool background_delete_ = true;
   std::mutex mutex_;  // guards made_dirs_, counters and diagnostics
   std::set<std::string> made_dirs_;
   size_t bytes_written_ = 0;

@@ -58,19 +58,17 @@ std::string FileSafe(std::string_view value) {
   return out.substr(0, 80);
 }
 
-struct Posting {
-  int doc;
-  int freq;  // sum over columns of weight * occurrences
-};
+using Posting = FtsPosting;
 
 class Exporter {
  public:
-  Exporter(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error)
-      : db_(db), writer_(writer), diags_(diags), error_(error) {}
+  Exporter(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error, FtsStats* stats)
+      : db_(db), writer_(writer), diags_(diags), error_(error), stats_(stats) {}
 
   bool Run() {
-    return ReadDocuments() && ReadPostings() && Renumber() && WriteLengths() && WriteShards() &&
-           WriteCards() && WriteFacets() && WriteWords() && WriteManifest();
+    return ReadDocuments() && (stats_ != nullptr ? TakeStats() : ReadPostings()) && Renumber() &&
+           WriteLengths() && WriteShards() && WriteCards() && WriteFacets() && WriteWords() &&
+           WriteManifest();
   }
 
  private:
@@ -195,6 +193,20 @@ class Exporter {
       }
       list.swap(merged);
     }
+    return true;
+  }
+
+  // The statistics gathered while the database was filled (FtsStats): the
+  // same numbers ReadPostings() reads back, without a pass over every token.
+  bool TakeStats() {
+    if (stats_->lengths.size() != lengths_.size()) {
+      *error_ = "the search statistics do not match the database";
+      return false;
+    }
+    lengths_.swap(stats_->lengths);
+    total_tokens_ = stats_->total_tokens;
+    for (auto& [term, list] : stats_->postings) postings_.emplace(term, std::move(list));
+    stats_->postings.clear();
     return true;
   }
 
@@ -457,6 +469,7 @@ class Exporter {
   std::string* error_;
 
   std::vector<Json> cards_;
+  FtsStats* stats_;           // null: read the postings back from the database
   std::vector<int> lengths_;  // by document number; [0] unused
   std::vector<int> number_;   // database id -> browser document number
   long long total_tokens_ = 0;
@@ -471,8 +484,9 @@ class Exporter {
 
 }  // namespace
 
-bool ExportStaticIndex(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error) {
-  Exporter exporter(db, writer, diags, error);
+bool ExportStaticIndex(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error,
+                       FtsStats* stats) {
+  Exporter exporter(db, writer, diags, error, stats);
   return exporter.Run();
 }
 

@@ -29,6 +29,7 @@
 #include <string>
 
 #include "diagnostic.h"
+#include "fts_database.h"
 #include "site_writer.h"
 
 namespace signpost {
@@ -41,8 +42,11 @@ constexpr int kCardsPerChunk = 16;
 constexpr size_t kShardTargetBytes = 24 * 1024;
 
 /// Exports the browser index from the filled search database `db` into
-/// `writer` under kStaticIndexDir. False (with *error) on a database failure.
-bool ExportStaticIndex(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error);
+/// `writer` under kStaticIndexDir, taking the term statistics from `stats`
+/// (gathered by FillSearchDatabase; consumed) or, when null, reading them
+/// back through fts5vocab. False (with *error) on a database failure.
+bool ExportStaticIndex(sqlite3* db, SiteWriter* writer, Diagnostics* diags, std::string* error,
+                       FtsStats* stats = nullptr);
 
 /// A short content hash (FNV-1a 64, low 32 bits in 8 hex digits) for
 /// cache-busting names: files differ by name as well, so 32 bits suffice.
