@@ -83,6 +83,10 @@ enum class DiagnosticFormat { kText, kGithub };
 void PrintDiagnostics(const Diagnostics& diags, const SourceMap& sources, DiagnosticFormat format,
                       std::FILE* out);
 
+/// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 when it is invalid
+/// (truncated, overlong, a surrogate or past U+10FFFF, as RFC 3629 says).
+int Utf8SequenceLength(std::string_view s, size_t i);
+
 /// Makes `bytes` safe to print: invalid UTF-8 sequences become U+FFFD and
 /// control characters (other than tab) become U+FFFD too.
 std::string SanitizeForDisplay(std::string_view bytes);

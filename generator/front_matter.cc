@@ -2,35 +2,11 @@
 
 #include <cstdio>
 
+#include "diagnostic.h"
+
 namespace signpost {
 
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 (overlong forms,
-// surrogates and values past U+10FFFF are invalid, as RFC 3629 says).
-int SequenceLength(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  int len;
-  unsigned cp, min;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2, cp = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3, cp = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4, cp = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (int k = 1; k < len; ++k) {
-    auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 // True when `line` (without its line ending) is the `+++` delimiter;
 // trailing spaces are forgiven because editors cannot see them.
@@ -64,7 +40,7 @@ SourcePos PositionOf(std::string_view text, size_t offset, int first_line) {
       ++i;
       continue;
     }
-    int len = SequenceLength(text, i);
+    int len = Utf8SequenceLength(text, i);
     i += len == 0 ? 1 : len;
     ++pos.column;
   }
@@ -80,7 +56,7 @@ bool CheckEncoding(std::string_view text, EncodingProblem* problem) {
           "the file may have been saved as UTF-16 or be a binary file; save it as UTF-8 text";
       return false;
     }
-    int len = SequenceLength(text, i);
+    int len = Utf8SequenceLength(text, i);
     if (len == 0) {
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[i]));

@@ -77,32 +77,6 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // The path part of base_url ("https://x.org/dir/" -> "/dir/"): 404.html is
 // served at any depth, so only root-absolute links work there.
 std::string BasePath(const std::string& base_url) {
@@ -701,7 +675,8 @@ class SiteRenderer {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     for (const SitemapEntry& e : sitemap_) {
-      xml += "  <url><loc>" + XmlEscape(cat_.site.base_url + e.path) + "</loc>";
+      // XML needs the same five escapes as HTML.
+      xml += "  <url><loc>" + HtmlEscape(cat_.site.base_url + e.path) + "</loc>";
       if (e.lastmod) xml += "<lastmod>" + e.lastmod->ToIso() + "</lastmod>";
       xml += "</url>\n";
     }
