@@ -1,9 +1,9 @@
 #include "catalogue.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <cstdio>
 
 namespace signpost {
 
@@ -68,8 +68,9 @@ std::string Date::ToIso() const {
 }
 
 std::string Date::ToLong() const {
-  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November", "December"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
   if (!IsValid()) return ToIso();
   return std::to_string(day) + " " + kMonths[month - 1] + " " + std::to_string(year);
 }
@@ -186,9 +187,12 @@ std::string DayLabel(const std::string& day) {
 
 std::string StatusSlug(Status status) {
   switch (status) {
-    case Status::kActive: return "active";
-    case Status::kTemporarilyClosed: return "temporarily-closed";
-    case Status::kClosed: return "closed";
+    case Status::kActive:
+      return "active";
+    case Status::kTemporarilyClosed:
+      return "temporarily-closed";
+    case Status::kClosed:
+      return "closed";
   }
   return "active";
 }

@@ -71,8 +71,8 @@ struct Date {
 /// One crisis line shown on every page, in site.toml order.
 struct CrisisContact {
   std::string name;
-  std::string phone;        ///< May be empty when only `text` is given.
-  std::string text;         ///< SMS number; may be empty.
+  std::string phone;  ///< May be empty when only `text` is given.
+  std::string text;   ///< SMS number; may be empty.
   std::string description;
 };
 

@@ -15,7 +15,6 @@ namespace {
 // megabyte on one line and the terminal should not receive it.
 constexpr int kMaxEchoWidth = 120;
 
-
 // Splits a sanitised line into code points (as byte strings) so the caret can
 // be placed by column and long lines trimmed without cutting a character.
 std::vector<std::string> CodePoints(std::string_view s) {
@@ -37,12 +36,23 @@ std::string EscapeGithub(std::string_view s, bool property) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      case ':': out += property ? "%3A" : ":"; break;
-      case ',': out += property ? "%2C" : ","; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -97,14 +107,14 @@ bool SourceMap::GetLine(const std::string& path, int line, std::string* out) con
 
 void Diagnostics::Error(std::string path, int line, int column, std::string message,
                         std::string hint) {
-  items_.push_back({std::move(path), line, column, Severity::kError, std::move(message),
-                    std::move(hint)});
+  items_.push_back(
+      {std::move(path), line, column, Severity::kError, std::move(message), std::move(hint)});
 }
 
 void Diagnostics::Warning(std::string path, int line, int column, std::string message,
                           std::string hint) {
-  items_.push_back({std::move(path), line, column, Severity::kWarning, std::move(message),
-                    std::move(hint)});
+  items_.push_back(
+      {std::move(path), line, column, Severity::kWarning, std::move(message), std::move(hint)});
 }
 
 void Diagnostics::Add(Diagnostic d) { items_.push_back(std::move(d)); }
@@ -121,9 +131,7 @@ int Diagnostics::ErrorCount() const {
   }));
 }
 
-int Diagnostics::WarningCount() const {
-  return static_cast<int>(items_.size()) - ErrorCount();
-}
+int Diagnostics::WarningCount() const { return static_cast<int>(items_.size()) - ErrorCount(); }
 
 void Diagnostics::Sort() {
   auto key = [](const Diagnostic& d) {
@@ -131,11 +139,10 @@ void Diagnostics::Sort() {
   };
   std::sort(items_.begin(), items_.end(),
             [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
-  items_.erase(std::unique(items_.begin(), items_.end(),
-                           [&](const Diagnostic& a, const Diagnostic& b) {
-                             return key(a) == key(b);
-                           }),
-               items_.end());
+  items_.erase(
+      std::unique(items_.begin(), items_.end(),
+                  [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
+      items_.end());
 }
 
 std::string SanitizeForDisplay(std::string_view bytes) {
@@ -217,8 +224,8 @@ void PrintDiagnostics(const Diagnostics& diags, const SourceMap& sources, Diagno
                std::getenv("NO_COLOR") == nullptr;
   std::set<std::string> files;
   for (const Diagnostic& d : diags.items()) {
-    std::string text = format == DiagnosticFormat::kGithub ? FormatGithub(d)
-                                                           : FormatText(d, sources, color);
+    std::string text =
+        format == DiagnosticFormat::kGithub ? FormatGithub(d) : FormatText(d, sources, color);
     std::fputs(text.c_str(), out);
     files.insert(d.path);
   }

@@ -45,8 +45,7 @@ class Diagnostics {
   /// Records an error.
   void Error(std::string path, int line, int column, std::string message, std::string hint = "");
   /// Records a warning (never fails a build).
-  void Warning(std::string path, int line, int column, std::string message,
-               std::string hint = "");
+  void Warning(std::string path, int line, int column, std::string message, std::string hint = "");
   /// Records `d` as is.
   void Add(Diagnostic d);
   /// Appends every diagnostic of `other`.

@@ -1,6 +1,5 @@
 // The thin `signpost` executable: parse the command line, run one command.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "commands.h"
@@ -32,7 +31,8 @@ int main(int argc, char** argv) {
   search_cmd->add_option("--category", search.category, "Only this category slug");
   search_cmd->add_option("--area", search.area, "Only services covering this area slug");
   search_cmd->add_option("--tier", search.tier, "Only this tier slug");
-  search_cmd->add_flag("--self-referral", search.self_referral, "Only services you can self-refer to");
+  search_cmd->add_flag("--self-referral", search.self_referral,
+                       "Only services you can self-refer to");
   search_cmd->add_option("--limit", search.limit, "Most results to show")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
 
   signpost::ServeOptions serve;
   auto* serve_cmd = app.add_subcommand("serve", "Preview the site locally, rebuilding on change");
-  serve_cmd->add_option("--port", serve.port, "Port")->check(CLI::Range(1, 65535))
+  serve_cmd->add_option("--port", serve.port, "Port")
+      ->check(CLI::Range(1, 65535))
       ->capture_default_str();
   serve_cmd->add_option("--host", serve.host, "Address to bind (loopback by default)")
       ->capture_default_str();

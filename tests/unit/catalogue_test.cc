@@ -1,8 +1,7 @@
 #include "catalogue.h"
 
-#include <cstdlib>
-
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 
 namespace signpost {
 namespace {
@@ -14,7 +13,7 @@ BOOST_AUTO_TEST_CASE(dates_round_trip_through_days_since_epoch) {
     Date date;
     long days;
   } cases[] = {
-      {{1970, 1, 1}, 0},     {{1969, 12, 31}, -1},  {{2000, 2, 29}, 11016},
+      {{1970, 1, 1}, 0},       {{1969, 12, 31}, -1},    {{2000, 2, 29}, 11016},
       {{2026, 11, 23}, 20780}, {{2024, 12, 31}, 20088},
   };
   for (const Case& c : cases) {

@@ -162,13 +162,14 @@ BOOST_AUTO_TEST_CASE(output_is_deterministic) {
 BOOST_AUTO_TEST_CASE(gathered_statistics_equal_the_fts5vocab_read_back) {
   Catalogue c = testing::MakeSearchCatalogue();
   BOOST_REQUIRE(!c.services.empty());
-  c.services[0].body += "\n\n" + std::string(40000, 'x') + " Café CAFE caf\xc3 \xff\xfe running runs";
+  c.services[0].body +=
+      "\n\n" + std::string(40000, 'x') + " Café CAFE caf\xc3 \xff\xfe running runs";
   c.services[0].summary += " " + std::string(32769, 'y') + " " + std::string(32768, 'y');
   testing::TempDir dir;
   SqliteDb db;
   std::string error;
-  BOOST_REQUIRE(db.Open(dir.path() + "/db.sqlite3", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        &error));
+  BOOST_REQUIRE(
+      db.Open(dir.path() + "/db.sqlite3", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error));
   FtsStats stats;
   BOOST_REQUIRE(FillSearchDatabase(c, db.get(), &error, &stats));
   BOOST_TEST(stats.total_tokens > 0);
