@@ -53,12 +53,15 @@ Date Date::Today() {
   return FromDaysSinceEpoch(static_cast<long>(now / 86400));
 }
 
-bool Date::IsValid() const {
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+int Date::DaysInMonth(int year, int month) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int max = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= max;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+bool Date::IsValid() const {
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  return day <= DaysInMonth(year, month);
 }
 
 std::string Date::ToIso() const {

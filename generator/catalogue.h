@@ -65,6 +65,8 @@ struct Date {
   /// "14 September 2026" (NHS content style).
   std::string ToLong() const;
   bool IsValid() const;
+  /// Days in `month` (1-12) of `year`, leap years included.
+  static int DaysInMonth(int year, int month);
   auto operator<=>(const Date&) const = default;
 };
 

@@ -448,12 +448,6 @@ bool LooksLikeAnyDate(std::string_view v, int* d1, int* d2, int* d3, bool* year_
   return true;
 }
 
-int DaysInMonth(int year, int month) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 const char* const kMonthNames[] = {"January",   "February", "March",    "April",
                                    "May",       "June",     "July",     "August",
                                    "September", "October",  "November", "December"};
@@ -518,7 +512,8 @@ bool ExplainSyntaxError(const std::string& description, const ErrorSite& site, s
       if (d.IsValid() && !year_first) example = d.ToIso();
       if (year_first && d2 >= 1 && d2 <= 12 && !d.IsValid()) {
         *message = "there is no such date as " + value + ": " + kMonthNames[d2 - 1] + " " +
-                   std::to_string(d1) + " has " + std::to_string(DaysInMonth(d1, d2)) + " days";
+                   std::to_string(d1) + " has " + std::to_string(Date::DaysInMonth(d1, d2)) +
+                   " days";
       } else if (year_first && (d2 < 1 || d2 > 12)) {
         *message = "there is no such date as " + value + ": the month must be 01 to 12";
       } else {

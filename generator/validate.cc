@@ -542,6 +542,14 @@ class Checker {
           "use one of: " + JoinList(allowed));
   }
 
+  // Reports `v` when `seen` already holds it; true when it was a repeat.
+  bool IsRepeat(const Service& s, const std::string& key, const std::string& field,
+                const std::string& v, SeenSet* seen) {
+    if (seen->Insert(v)) return false;
+    Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
+    return true;
+  }
+
   // A list with a closed vocabulary: no unknown values, no repeats.
   void VocabularyList(const Service& s, const std::string& field,
                       const std::vector<std::string>& values,
@@ -550,10 +558,7 @@ class Checker {
     for (size_t i = 0; i < values.size(); ++i) {
       std::string key = field + "[" + std::to_string(i) + "]";
       Vocabulary(s, key, field, values[i], allowed);
-      if (!seen.Insert(values[i])) {
-        Error(s, key, Quote(values[i]) + " is listed twice in `" + field + "`",
-              "remove the repeat");
-      }
+      IsRepeat(s, key, field, values[i], &seen);
     }
   }
 
@@ -566,10 +571,7 @@ class Checker {
       std::string key = field + "[" + std::to_string(i) + "]";
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
-      if (!seen.Insert(v)) {
-        Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
-        continue;
-      }
+      if (IsRepeat(s, key, field, v, &seen)) continue;
       if (field == "areas" && v == "all") continue;
       if (c_.taxonomy.loaded && !Contains(allowed, v)) {
         Error(s, key, "unknown " + what + " " + Quote(v) + DidYouMean(v, allowed),
@@ -771,10 +773,7 @@ class Checker {
       std::string key = field + "[" + std::to_string(i) + "]";
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
-      if (!seen.Insert(v)) {
-        Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
-        continue;
-      }
+      if (IsRepeat(s, key, field, v, &seen)) continue;
       if (v == s.slug) {
         Error(s, key, "`" + field + "` names this entry itself", "remove " + Quote(v));
         continue;
