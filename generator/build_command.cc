@@ -58,6 +58,7 @@ BuildResult BuildSite(const BuildOptions& options) {
   // Output failures (templates, disk) are exit 3: the content itself was fine.
   Diagnostics output_diags;
   SiteWriter writer(options.out_dir);
+  writer.set_update_in_place(!options.clean);
   bool ok = writer.Begin(&output_diags);
   if (ok) {
     // The search index only reads the catalogue and writes its own files, so
@@ -81,6 +82,9 @@ BuildResult BuildSite(const BuildOptions& options) {
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();
   result.files = writer.files_written();
+  result.files_changed = writer.files_changed();
+  result.files_deleted = writer.files_deleted();
+  result.updated_in_place = writer.updating_in_place();
   result.bytes = writer.bytes_written();
   result.milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
@@ -94,6 +98,10 @@ int RunBuild(const BuildOptions& options) {
     std::fprintf(stderr, "built %zu services (%zu files, %.1f MB) into %s/ in %lld ms\n",
                  result.services, result.files, result.bytes / 1e6, options.out_dir.c_str(),
                  result.milliseconds);
+    if (result.updated_in_place) {
+      std::fprintf(stderr, "updated in place: %zu files changed, %zu removed\n",
+                   result.files_changed, result.files_deleted);
+    }
   }
   return result.exit_code;
 }

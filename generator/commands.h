@@ -20,6 +20,9 @@ struct BuildOptions {
   std::string templates_dir = "templates";
   std::string out_dir = "site";
   bool quiet = false;
+  /// Rebuild every file and swap the whole folder in one rename, instead of
+  /// updating only the files that changed.
+  bool clean = false;
 };
 
 struct CheckOptions {
@@ -54,8 +57,11 @@ struct NewOptions {
 /// What one run of the build pipeline did, for a summary line.
 struct BuildResult {
   int exit_code = kExitOk;
-  size_t services = 0;  ///< Published services.
-  size_t files = 0;
+  size_t services = 0;       ///< Published services.
+  size_t files = 0;          ///< Files the site has.
+  size_t files_changed = 0;  ///< Of those, written this time.
+  size_t files_deleted = 0;  ///< Files of the previous site no longer made.
+  bool updated_in_place = false;
   size_t bytes = 0;
   long long milliseconds = 0;
 };

@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   build_cmd->add_option("--out", build.out_dir, "Output folder")->capture_default_str();
   build_cmd->add_flag("-q,--quiet", build.quiet, "Print only diagnostics");
+  build_cmd->add_flag("--clean", build.clean,
+                      "Rewrite every file and swap the whole output folder at once "
+                      "(default: update only the files that changed)");
 
   signpost::CheckOptions check;
   auto* check_cmd = app.add_subcommand("check", "Validate the content; writes nothing");

@@ -96,8 +96,9 @@ int RunServe(const ServeOptions& options) {
         std::fprintf(stderr, "change detected: rebuilding\n");
         BuildResult result = BuildSite(build);
         if (result.exit_code == kExitOk) {
-          std::fprintf(stderr, "rebuilt %zu services in %lld ms\n", result.services,
-                       result.milliseconds);
+          std::fprintf(stderr, "rebuilt %zu services in %lld ms (%zu files changed, %zu removed)\n",
+                       result.services, result.milliseconds, result.files_changed,
+                       result.files_deleted);
         } else {
           std::fprintf(stderr, "rebuild failed: still serving the previous %s/\n",
                        options.out_dir.c_str());

@@ -1,0 +1,161 @@
+// The whole pipeline in-process (BuildSite) over a copy of the sample
+// content: rebuilding after an edit updates the site in place, gives exactly
+// what a clean build gives, and a failed rebuild changes nothing.
+#include <stdlib.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <map>
+
+#include "commands.h"
+#include "content_fixture.h"
+
+namespace fs = std::filesystem;
+
+namespace signpost {
+namespace {
+
+// Every file under `root` with its bytes.
+std::map<std::string, std::string> ReadTree(const std::string& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) {
+      files[fs::relative(entry.path(), root).generic_string()] =
+          testing::ReadFile(entry.path().string());
+    }
+  }
+  return files;
+}
+
+// A copy of the repository's sample content and templates in a temporary
+// folder, with "today" pinned so review dates never drift into errors.
+struct SampleSite {
+  testing::TempDir tmp;
+  BuildOptions options;
+
+  SampleSite() {
+    ::setenv("SIGNPOST_TODAY", "2026-11-23", 1);
+    fs::copy(std::string(SIGNPOST_SOURCE_DIR) + "/content", tmp.path() + "/content",
+             fs::copy_options::recursive);
+    options.content_dir = tmp.path() + "/content";
+    options.templates_dir = std::string(SIGNPOST_SOURCE_DIR) + "/templates";
+    options.out_dir = tmp.path() + "/site";
+    options.quiet = true;
+  }
+  ~SampleSite() { ::unsetenv("SIGNPOST_TODAY"); }
+
+  std::string Entry(const std::string& slug) const {
+    return options.content_dir + "/services/" + slug + ".md";
+  }
+  // A slug no other entry names (in `related` or `not_duplicate_of`), so
+  // deleting it leaves valid content.
+  std::string UnreferencedSlug() const {
+    std::map<std::string, std::string> texts;
+    for (const auto& e : fs::directory_iterator(options.content_dir + "/services")) {
+      texts[e.path().stem().string()] = testing::ReadFile(e.path().string());
+    }
+    for (const auto& [slug, unused] : texts) {
+      bool named = false;
+      for (const auto& [other, text] : texts) {
+        named = named || (other != slug && text.find('"' + slug + '"') != std::string::npos);
+      }
+      if (!named) return slug;
+    }
+    return "";
+  }
+  // The first entry's slug (sorted), to edit.
+  std::string FirstSlug() const {
+    std::string first;
+    for (const auto& e : fs::directory_iterator(options.content_dir + "/services")) {
+      std::string slug = e.path().stem().string();
+      if (first.empty() || slug < first) first = slug;
+    }
+    return first;
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(build_command_test)
+
+BOOST_AUTO_TEST_CASE(editing_one_entry_updates_in_place_and_equals_a_clean_build) {
+  SampleSite site;
+  BuildResult first = BuildSite(site.options);
+  BOOST_REQUIRE(first.exit_code == kExitOk);
+  BOOST_TEST(!first.updated_in_place);
+  BOOST_TEST(first.files_changed == first.files);
+
+  std::string slug = site.FirstSlug();
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nA sentence added by an editor.\n";
+  BuildResult second = BuildSite(site.options);
+  BOOST_REQUIRE(second.exit_code == kExitOk);
+  BOOST_TEST(second.updated_in_place);
+  BOOST_TEST(second.files_changed > 0u);
+  // The entry's page, the search files and data; not the other services' pages.
+  BOOST_TEST(second.files_changed < second.files / 2);
+  BOOST_TEST(testing::ReadFile(site.options.out_dir + "/services/" + slug + "/index.html")
+                 .find("A sentence added by an editor.") != std::string::npos);
+
+  BuildOptions clean = site.options;
+  clean.out_dir = site.tmp.path() + "/clean";
+  clean.clean = true;
+  BOOST_REQUIRE(BuildSite(clean).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(clean.out_dir)));
+}
+
+BOOST_AUTO_TEST_CASE(a_build_with_nothing_changed_writes_nothing) {
+  SampleSite site;
+  BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+  BuildResult again = BuildSite(site.options);
+  BOOST_REQUIRE(again.exit_code == kExitOk);
+  BOOST_TEST(again.updated_in_place);
+  BOOST_TEST(again.files_changed == 0u);
+  BOOST_TEST(again.files_deleted == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(removing_an_entry_removes_its_page_and_folder) {
+  SampleSite site;
+  BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+  std::string slug = site.UnreferencedSlug();
+  BOOST_REQUIRE(!slug.empty());
+  BOOST_REQUIRE(fs::exists(site.options.out_dir + "/services/" + slug + "/index.html"));
+  fs::remove(site.Entry(slug));
+  BuildResult result = BuildSite(site.options);
+  BOOST_REQUIRE(result.exit_code == kExitOk);
+  BOOST_TEST(result.updated_in_place);
+  BOOST_TEST(result.files_deleted >= 1u);
+  BOOST_TEST(!fs::exists(site.options.out_dir + "/services/" + slug));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_rebuild_leaves_the_site_byte_identical) {
+  SampleSite site;
+  BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+  auto before = ReadTree(site.options.out_dir);
+  std::string slug = site.FirstSlug();
+
+  // A content error: stopped before anything is written.
+  std::string entry = testing::ReadFile(site.Entry(slug));
+  std::ofstream(site.Entry(slug)) << "+++\nname = \"unterminated\n+++\n";
+  BOOST_TEST(BuildSite(site.options).exit_code == kExitContentError);
+  BOOST_TEST((ReadTree(site.options.out_dir) == before));
+
+  // A template error: content changed and fine, rendering fails part-way.
+  std::ofstream(site.Entry(slug)) << entry << "\nAn edit that never reaches the site.\n";
+  fs::copy(site.options.templates_dir, site.tmp.path() + "/templates", fs::copy_options::recursive);
+  // Theme assets are found beside the real templates folder, not the copy.
+  ::setenv("SIGNPOST_NHSUK_DIR",
+           (std::string(SIGNPOST_SOURCE_DIR) + "/node_modules/nhsuk-frontend/dist/nhsuk").c_str(),
+           1);
+  site.options.templates_dir = site.tmp.path() + "/templates";
+  std::ofstream(site.tmp.path() + "/templates/pages/service.mustache", std::ios::app)
+      << "{{#unclosed}}";
+  BOOST_TEST(BuildSite(site.options).exit_code == kExitFailure);
+  ::unsetenv("SIGNPOST_NHSUK_DIR");
+  BOOST_TEST((ReadTree(site.options.out_dir) == before));
+  for (const auto& e : fs::directory_iterator(site.tmp.path())) {
+    BOOST_TEST(e.path().filename().string().find("staging") == std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace signpost
