@@ -34,6 +34,10 @@ void SetOrFalse(mu::data* d, const std::string& key, const std::string& value) {
   }
 }
 
+// kainjow's set() deep-copies its argument; a list of cards or an object
+// built for one page is moved in instead.
+void Put(mu::data* d, const std::string& key, mu::data&& value) { (*d)[key] = std::move(value); }
+
 mu::data Link(const std::string& text, const std::string& href) {
   mu::data d;
   d.set("text", text);
@@ -141,11 +145,11 @@ class SiteRenderer {
     site.set("language", cat_.site.language.empty() ? "en-GB" : cat_.site.language);
     site.set("base_url", cat_.site.base_url);
     SetIf(&site, "repository", RepositoryUrl());
-    common_.set("site", site);
+    Put(&common_, "site", std::move(site));
     common_.set("csp", kContentSecurityPolicy);
     mu::data assets;
     for (const auto& [key, path] : assets_) assets.set(key, path);
-    common_.set("assets", assets);
+    Put(&common_, "assets", std::move(assets));
 
     mu::data crisis{mu::data::type::list};
     for (const CrisisContact& c : cat_.site.crisis_contacts) {
@@ -159,7 +163,7 @@ class SiteRenderer {
       SetOrFalse(&d, "text_href", sms);
       crisis.push_back(d);
     }
-    common_.set("crisis_contacts", crisis);
+    Put(&common_, "crisis_contacts", std::move(crisis));
     common_.set("has_crisis_contacts", !cat_.site.crisis_contacts.empty());
 
     mu::data categories{mu::data::type::list}, by_slug;
@@ -169,20 +173,20 @@ class SiteRenderer {
       categories.push_back(d);
       by_slug.set(c.slug, d);
     }
-    common_.set("categories", categories);
-    common_.set("categories_by_slug", by_slug);
+    Put(&common_, "categories", std::move(categories));
+    Put(&common_, "categories_by_slug", std::move(by_slug));
     mu::data areas{mu::data::type::list};
     for (const Area& a : cat_.taxonomy.areas) {
       areas.push_back(TermData(a.name, "areas/" + a.slug + "/", a.description,
                                CountIn([&](const Service& s) { return Has(s.areas, a.slug); })));
     }
-    common_.set("areas", areas);
+    Put(&common_, "areas", std::move(areas));
     mu::data tiers{mu::data::type::list};
     for (const Tier& t : cat_.taxonomy.tiers) {
       tiers.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description,
                                CountIn([&](const Service& s) { return s.tier == t.slug; })));
     }
-    common_.set("tiers", tiers);
+    Put(&common_, "tiers", std::move(tiers));
     common_.set("service_count", std::to_string(published_.size()));
   }
 
@@ -275,7 +279,7 @@ class SiteRenderer {
     } else {
       page.set("breadcrumb_back", false);
     }
-    mu::context<std::string> ctx(&common_);
+    RenderContext ctx(&common_);
     ctx.push(&page);
     std::string html, error;
     if (!theme_.Render(name, &ctx, &html, &error)) {
@@ -333,14 +337,14 @@ class SiteRenderer {
     AddToSitemap("", all_latest);
 
     mu::data search = PageData("Search", "Search the directory of services.");
-    search.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&search, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     search.set("has_page_search", true);
     Emit("search", "search/", search, diags);
     AddToSitemap("search/", std::nullopt);
 
     mu::data a11y = PageData("Accessibility statement",
                              "How accessible this website is and how to report a problem.");
-    a11y.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&a11y, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     Emit("accessibility", "accessibility/", a11y, diags);
     AddToSitemap("accessibility/", std::nullopt);
 
@@ -348,12 +352,12 @@ class SiteRenderer {
     Emit("404", "", not_found, diags, "404.html", BasePath(cat_.site.base_url));
 
     mu::data cats_page = PageData("Services by need", "Every kind of support in the directory.");
-    cats_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&cats_page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     Emit("categories", "categories/", cats_page, diags);
     AddToSitemap("categories/", all_latest);
 
     mu::data areas_page = PageData("Services by area", "Services in each part of the borough.");
-    areas_page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&areas_page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     Emit("areas", "areas/", areas_page, diags);
     AddToSitemap("areas/", all_latest);
   }
@@ -363,11 +367,11 @@ class SiteRenderer {
     mu::data page = PageData(c.name, c.description);
     page.set("name", c.name);
     SetIf(&page, "intro", c.description);
-    page.set("services", CardList(services));
+    Put(&page, "services", CardList(services));
     page.set("has_services", !services.empty());
     page.set("count_text",
              services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
-    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
+    Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
     std::string dir = "categories/" + c.slug + "/";
     Emit("category", dir, page, diags);
     AddToSitemap(dir, Latest(services));
@@ -381,11 +385,11 @@ class SiteRenderer {
     page.set("name", a.name);
     SetIf(&page, "intro", a.description);
     page.set("postcodes", JoinWords(a.postcodes));
-    page.set("services", CardList(local));
+    Put(&page, "services", CardList(local));
     page.set("has_services", !local.empty());
-    page.set("everyone", CardList(everyone));
+    Put(&page, "everyone", CardList(everyone));
     page.set("has_everyone", !everyone.empty());
-    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
+    Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
     std::string dir = "areas/" + a.slug + "/";
     Emit("area", dir, page, diags);
     local.insert(local.end(), everyone.begin(), everyone.end());
@@ -397,9 +401,9 @@ class SiteRenderer {
     mu::data page = PageData(t.name, t.description);
     page.set("name", t.name);
     SetIf(&page, "intro", t.description);
-    page.set("services", CardList(services));
+    Put(&page, "services", CardList(services));
     page.set("has_services", !services.empty());
-    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
+    Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
     std::string dir = "tiers/" + t.slug + "/";
     Emit("tier", dir, page, diags);
     AddToSitemap(dir, Latest(services));
@@ -440,18 +444,18 @@ class SiteRenderer {
         cell.set("tier_name", cat_.taxonomy.tiers[t].name);
         mu::data items{mu::data::type::list};
         for (const Service* s : services) items.push_back(Item(*s));
-        cell.set("services", items);
+        Put(&cell, "services", std::move(items));
         cell.set("empty", services.empty());
         gaps += services.empty();
         cell_list.push_back(cell);
       }
-      row.set("cells", cell_list);
+      Put(&row, "cells", std::move(cell_list));
       rows.push_back(row);
     }
-    page.set("columns", columns);
-    page.set("rows", rows);
+    Put(&page, "columns", std::move(columns));
+    Put(&page, "rows", std::move(rows));
     page.set("gap_count", std::to_string(gaps));
-    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     AddToSitemap("pathway/", Latest(published_));
     Emit("pathway", "pathway/", page, diags);
   }
@@ -476,13 +480,13 @@ class SiteRenderer {
       mu::data g = l;
       mu::data items{mu::data::type::list};
       for (const Service* s : it->second) items.push_back(Item(*s));
-      g.set("services", items);
+      Put(&g, "services", std::move(items));
       groups.push_back(g);
     }
     mu::data page = PageData("Services A to Z", "Every service in the directory, A to Z.");
-    page.set("letters", letters);
-    page.set("groups", groups);
-    page.set("breadcrumbs", Breadcrumbs({{"Home", ""}}));
+    Put(&page, "letters", std::move(letters));
+    Put(&page, "groups", std::move(groups));
+    Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     AddToSitemap("a-z/", Latest(published_));
     Emit("a-z", "a-z/", page, diags);
   }
@@ -544,7 +548,7 @@ class SiteRenderer {
     std::vector<std::string> routes;
     for (const std::string& r : s.referral) routes.push_back(ReferralLabel(r));
     page.set("self_referral", s.AcceptsSelfReferral());
-    page.set("referral", StringList(routes));
+    Put(&page, "referral", StringList(routes));
     page.set("referral_text", SentenceList(routes));
     if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
     SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
@@ -559,7 +563,7 @@ class SiteRenderer {
       }
     }
     page.set("has_area_links", areas.is_non_empty_list());
-    page.set("areas", areas);
+    Put(&page, "areas", std::move(areas));
     page.set("cost", CostLabel(s.cost));
     SetIf(&page, "cost_note", s.cost_note);
 
@@ -586,7 +590,7 @@ class SiteRenderer {
       contact.set("website_text", DisplayUrl(s.contact.website));
       any_contact = true;
     }
-    page.set("contact", contact);
+    Put(&page, "contact", std::move(contact));
     page.set("has_contact", any_contact);
 
     mu::data hours{mu::data::type::list};
@@ -597,14 +601,14 @@ class SiteRenderer {
       SetOrFalse(&row, "note", h.note);
       hours.push_back(row);
     }
-    page.set("hours", hours);
+    Put(&page, "hours", std::move(hours));
     page.set("has_hours", !s.hours.empty());
     SetIf(&page, "waiting_time", s.waiting_time);
     std::vector<std::string> delivery;
     for (const std::string& d : s.delivery) delivery.push_back(DeliveryLabel(d));
     SetIf(&page, "delivery_text", SentenceList(delivery));
     SetIf(&page, "languages_text", JoinWords(s.languages));
-    page.set("accessibility", StringList(s.accessibility));
+    Put(&page, "accessibility", StringList(s.accessibility));
     page.set("has_accessibility", !s.accessibility.empty());
     mu::data locations{mu::data::type::list};
     for (const Location& l : s.locations) {
@@ -614,7 +618,7 @@ class SiteRenderer {
       SetOrFalse(&d, "postcode", l.postcode);
       locations.push_back(d);
     }
-    page.set("locations", locations);
+    Put(&page, "locations", std::move(locations));
     page.set("has_locations", !s.locations.empty());
 
     mu::data categories{mu::data::type::list};
@@ -623,7 +627,7 @@ class SiteRenderer {
         categories.push_back(Link(c->name, "categories/" + c->slug + "/"));
       }
     }
-    page.set("categories", categories);
+    Put(&page, "categories", std::move(categories));
     if (const Tier* t = cat_.taxonomy.FindTier(s.tier)) {
       page.set("tier", Link(t->name, "tiers/" + t->slug + "/"));
     }
@@ -642,8 +646,8 @@ class SiteRenderer {
       const Service* r = cat_.FindService(slug);
       if (r != nullptr && r->IsPublished()) related.push_back(cards_.at(r->slug));
     }
-    page.set("related", related);
     page.set("has_related", !related.is_empty_list());
+    Put(&page, "related", std::move(related));
 
     page.set("last_reviewed", s.last_reviewed.ToLong());
     page.set("last_reviewed_iso", s.last_reviewed.ToIso());
@@ -664,7 +668,7 @@ class SiteRenderer {
         crumbs.push_back(Link(c->name, "categories/" + c->slug + "/"));
       }
     }
-    page.set("breadcrumbs", crumbs);
+    Put(&page, "breadcrumbs", std::move(crumbs));
     Emit("service", ServiceHref(s.slug), page, diags);
   }
 

@@ -64,36 +64,81 @@ void ReportTemplateError(const std::string& path, const std::string& text,
 
 }  // namespace
 
-std::string HtmlEscape(const std::string& text) {
-  // Same five characters as kainjow's html_escape, but most values have none
-  // of them, and the copy is then one memcpy instead of a push per byte.
-  size_t first = text.find_first_of("&<>\"'");
-  if (first == std::string::npos) return text;
-  std::string out;
-  out.reserve(text.size() + 16);
-  out.append(text, 0, first);
-  for (size_t i = first; i < text.size(); ++i) {
-    switch (text[i]) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(text[i]);
-    }
+namespace {
+
+// Bytes HtmlEscape must replace, and with what; everything else is copied.
+struct EscapeTable {
+  const char* replacement[256] = {};
+  constexpr EscapeTable() {
+    replacement[static_cast<unsigned char>('&')] = "&amp;";
+    replacement[static_cast<unsigned char>('<')] = "&lt;";
+    replacement[static_cast<unsigned char>('>')] = "&gt;";
+    replacement[static_cast<unsigned char>('"')] = "&quot;";
+    replacement[static_cast<unsigned char>('\'')] = "&apos;";
   }
+};
+constexpr EscapeTable kEscape;
+
+}  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  // Same five characters as kainjow's html_escape. Every value printed by
+  // every template passes through here, and most have nothing to escape:
+  // one table-driven scan, then a single copy.
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n && kEscape.replacement[static_cast<unsigned char>(p[i])] == nullptr) ++i;
+  if (i == n) return text;
+  std::string out;
+  out.reserve(n + 16);
+  size_t copied = 0;
+  for (; i < n; ++i) {
+    const char* r = kEscape.replacement[static_cast<unsigned char>(p[i])];
+    if (r == nullptr) continue;
+    out.append(p + copied, i - copied);
+    out.append(r);
+    copied = i + 1;
+  }
+  out.append(p + copied, n - copied);
   return out;
+}
+
+RenderContext::RenderContext(const Data* outermost) {
+  items_.reserve(8);
+  if (outermost != nullptr) items_.push_back(outermost);
+}
+
+const RenderContext::Data* RenderContext::get(const std::string& name) const {
+  if (items_.empty()) return nullptr;
+  if (name.size() == 1 && name[0] == '.') return items_.back();
+  size_t dot = name.find('.');
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+    if (dot == std::string::npos) {
+      if (const Data* var = (*it)->get(name)) return var;
+      continue;
+    }
+    // "a.b.c": every part must resolve inside this one item.
+    const Data* var = *it;
+    size_t start = 0;
+    while (var != nullptr) {
+      size_t end = name.find('.', start);
+      if (end == std::string::npos) end = name.size();
+      segment_.assign(name, start, end - start);
+      var = var->get(segment_);
+      if (end == name.size()) break;
+      start = end + 1;
+    }
+    if (var != nullptr) return var;
+  }
+  return nullptr;
+}
+
+const RenderContext::Data* RenderContext::get_partial(const std::string& name) const {
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+    if (const Data* var = (*it)->get(name)) return var;
+  }
+  return nullptr;
 }
 
 void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* column) {
@@ -241,7 +286,21 @@ bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
   return ok;
 }
 
-bool Theme::Render(const std::string& name, mu::context<std::string>* ctx, std::string* out,
+namespace {
+
+// kainjow writes through `stream << text`; appending straight to a string
+// saves an ostringstream and a copy of every page.
+struct StringSink {
+  std::string* out;
+  StringSink& operator<<(const std::string& text) {
+    out->append(text);
+    return *this;
+  }
+};
+
+}  // namespace
+
+bool Theme::Render(const std::string& name, RenderContext* ctx, std::string* out,
                    std::string* error) const {
   auto it = pages_.find(name);
   if (it == pages_.end() || !layout_) {
@@ -251,14 +310,20 @@ bool Theme::Render(const std::string& name, mu::context<std::string>* ctx, std::
   // kainjow's render is not const, but it only writes its error string when a
   // lambda or partial fails, and compiled templates here have neither.
   auto* page = it->second.get();
-  std::string body = page->render(*ctx);
+  std::string body;
+  body.reserve(32 * 1024);
+  StringSink body_sink{&body};
+  page->render(*ctx, body_sink);
   if (!page->is_valid()) {
     *error = page->error_message();
     return false;
   }
-  mu::data wrapper{"content", body};
+  kainjow::mustache::data wrapper{"content", body};
   ctx->push(&wrapper);
-  *out = layout_->render(*ctx);
+  out->clear();
+  out->reserve(body.size() + 8 * 1024);
+  StringSink page_sink{out};
+  layout_->render(*ctx, page_sink);
   ctx->pop();
   if (!layout_->is_valid()) {
     *error = layout_->error_message();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "diagnostic.h"
 #include "site_writer.h"
@@ -18,6 +19,26 @@ namespace signpost {
 
 /// The page templates every theme must provide, under templates/pages/.
 extern const char* const kPageTemplates[];
+
+/// The stack of Mustache data a page is rendered with, innermost last. It
+/// resolves names exactly as kainjow's own context does (innermost first;
+/// `a.b` must resolve completely within one item), but pushes at the back
+/// instead of the front and looks dotted names up without building a
+/// vector of strings: a service page makes thousands of look-ups.
+class RenderContext : public kainjow::mustache::basic_context<std::string> {
+ public:
+  using Data = kainjow::mustache::basic_data<std::string>;
+  /// Starts with `outermost` (may be null: an empty stack).
+  explicit RenderContext(const Data* outermost = nullptr);
+  void push(const Data* data) override { items_.push_back(data); }
+  void pop() override { items_.pop_back(); }
+  const Data* get(const std::string& name) const override;
+  const Data* get_partial(const std::string& name) const override;
+
+ private:
+  std::vector<const Data*> items_;
+  mutable std::string segment_;  // reused for each part of a dotted name
+};
 
 /// A compiled theme. Templates are read-only once loaded, so worker threads
 /// may render with them concurrently.
@@ -29,8 +50,8 @@ class Theme {
   bool Load(const std::string& templates_dir, Diagnostics* diags);
   /// Renders page template `name` with the context `ctx` (searched innermost
   /// first), then the layout around it with `content` set to the result.
-  bool Render(const std::string& name, kainjow::mustache::context<std::string>* ctx,
-              std::string* out, std::string* error) const;
+  bool Render(const std::string& name, RenderContext* ctx, std::string* out,
+              std::string* error) const;
   /// True when page template `name` was loaded.
   bool Has(const std::string& name) const { return pages_.count(name) != 0; }
   /// Reports every `{{assets.key}}` a template prints unconditionally (not
