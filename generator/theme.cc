@@ -126,7 +126,8 @@ const RenderContext::Data* RenderContext::get(const std::string& name) const {
       if (end == std::string::npos) end = name.size();
       segment_.assign(name, start, end - start);
       var = var->get(segment_);
-      if (end == name.size()) break;
+      // As kainjow splits with getline, a trailing '.' adds no empty part.
+      if (end == name.size() || end + 1 == name.size()) break;
       start = end + 1;
     }
     if (var != nullptr) return var;

@@ -41,6 +41,47 @@ BOOST_AUTO_TEST_CASE(escape_matches_kainjow) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(escape_matches_kainjow_on_every_byte) {
+  std::string all;
+  for (int c = 1; c < 256; ++c) all.push_back(static_cast<char>(c));
+  BOOST_TEST(HtmlEscape(all) == kainjow::mustache::html_escape(all));
+  BOOST_TEST(HtmlEscape(all + "&") == kainjow::mustache::html_escape(all + "&"));
+}
+
+// RenderContext must find exactly what kainjow's own context finds,
+// including a dotted name that only resolves in an outer item.
+BOOST_AUTO_TEST_CASE(render_context_resolves_like_kainjow) {
+  namespace mu = kainjow::mustache;
+  mu::data outer;
+  outer.set("root", "../../");
+  outer.set("site", mu::data("title", "Directory"));
+  outer.set("contact", mu::data("phone", "outer phone"));
+  mu::data page;
+  page.set("name", "Page");
+  page.set("contact", mu::data("email", "a@example.org"));
+  mu::data item;
+  item.set("name", "Item");
+  item.set("a", mu::data("b", mu::data("c", "deep")));
+  const char* names[] = {"name",          "root",    "site.title",   "contact.email",
+                         "contact.phone", "contact", "a.b.c",        "a.b",
+                         "a.x",           "missing", "site.missing", ".",
+                         "a..b",          "",        "site.",        ".a",
+                         "a.b.c.",        ".."};
+  mu::context<std::string> theirs(&outer);
+  theirs.push(&page);
+  theirs.push(&item);
+  RenderContext ours(&outer);
+  ours.push(&page);
+  ours.push(&item);
+  for (const char* name : names) {
+    BOOST_TEST(ours.get(name) == theirs.get(name), name);
+    BOOST_TEST(ours.get_partial(name) == theirs.get_partial(name), name);
+  }
+  ours.pop();
+  theirs.pop();
+  for (const char* name : names) BOOST_TEST(ours.get(name) == theirs.get(name), name);
+}
+
 BOOST_AUTO_TEST_CASE(offsets_become_lines_and_code_point_columns) {
   int line, column;
   OffsetToLineColumn("ab\ncd", 4, &line, &column);
