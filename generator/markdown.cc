@@ -90,6 +90,44 @@ void KeepNumberTogether(cmark_node* link) {
   }
 }
 
+// The plain text of an (already sanitised) document: what a reader sees,
+// for the search index. Leaf nodes come as one ENTER event; a container
+// block ends its line on EXIT, so words of two blocks never run together.
+void AppendPlainText(cmark_node* root, std::string* out) {
+  auto end_line = [out] {
+    if (!out->empty() && out->back() != '\n') out->push_back('\n');
+  };
+  cmark_iter* iter = cmark_iter_new(root);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+    cmark_node* node = cmark_iter_get_node(iter);
+    cmark_node_type type = cmark_node_get_type(node);
+    if (ev == CMARK_EVENT_EXIT) {
+      if ((type & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) end_line();
+      continue;
+    }
+    switch (type) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        if (const char* literal = cmark_node_get_literal(node)) out->append(literal);
+        break;
+      case CMARK_NODE_CODE_BLOCK:
+        end_line();
+        if (const char* literal = cmark_node_get_literal(node)) out->append(literal);
+        end_line();
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+      case CMARK_NODE_THEMATIC_BREAK:
+        end_line();
+        break;
+      default:
+        break;  // raw HTML is neither shown nor indexed
+    }
+  }
+  cmark_iter_free(iter);
+}
+
 struct ParserDeleter {
   void operator()(cmark_parser* p) const { cmark_parser_free(p); }
 };
@@ -138,6 +176,8 @@ MarkdownResult RenderMarkdown(std::string_view markdown) {
     // cmark-gfm 0.29's cmark_parser_finish switches the extensions' special
     // inline characters on and off in a process-wide table, so two threads
     // finishing at once lose each other's `~` (strikethrough) or `|` (tables).
+    // (The table extension of this version does not toggle them while
+    // feeding, so cmark_parser_feed runs concurrently.)
     static std::mutex finish_mutex;
     std::lock_guard<std::mutex> lock(finish_mutex);
     root.reset(cmark_parser_finish(parser.get()));
@@ -236,6 +276,7 @@ MarkdownResult RenderMarkdown(std::string_view markdown) {
   }
   result.html.assign(html, size);
   std::free(html);
+  AppendPlainText(root.get(), &result.text);
   return result;
 }
 

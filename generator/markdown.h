@@ -19,7 +19,11 @@ constexpr size_t kMaxRenderedBytes = 2 << 20;
 /// The outcome of rendering one body.
 struct MarkdownResult {
   bool ok = true;
-  std::string html;     ///< Empty when !ok.
+  std::string html;  ///< Empty when !ok.
+  /// The words a reader sees, for the search index: text, code, link and
+  /// image text, one block per line; no markup, URLs or raw HTML. Empty
+  /// when !ok.
+  std::string text;
   std::string message;  ///< Why it was refused, when !ok.
   int line = 0;         ///< 1-based line within the body (0: the whole body).
   int column = 0;
@@ -30,7 +34,9 @@ struct MarkdownResult {
 /// that browsers ignore are ignored here too.
 bool IsSafeUrl(std::string_view url);
 
-/// Renders a Markdown body to HTML as described above.
+/// Renders a Markdown body to HTML as described above, and its plain text
+/// from the same parse. Thread-safe (cmark_parser_finish is serialised, see
+/// markdown.cc).
 MarkdownResult RenderMarkdown(std::string_view markdown);
 
 }  // namespace signpost

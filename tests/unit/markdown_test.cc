@@ -253,6 +253,36 @@ BOOST_AUTO_TEST_CASE(concurrent_renders_keep_extension_syntax) {
   BOOST_TEST(failures.load() == 0);
 }
 
+// The plain text for the search index comes from the same parse as the HTML.
+BOOST_AUTO_TEST_CASE(plain_text_has_the_words_a_reader_sees) {
+  struct Case {
+    const char* markdown;
+    const char* text;  // exactly
+  };
+  const Case cases[] = {
+      {"## What happens\n\nWe **help** you.", "What happens\nWe help you.\n"},
+      {"[our form](https://example.org/refer) today", "our form today\n"},
+      {"- one\n- two", "one\ntwo\n"},
+      {"Some <span>inline</span> text", "Some inline text\n"},
+      {"<div>\nblock html\n</div>\n\nafter", "after\n"},
+      {"`code` and *emphasis*", "code and emphasis\n"},
+      {"line one\nline two", "line one\nline two\n"},
+      {"| a | b |\n| - | - |\n| c | d |", "a\nb\nc\nd\n"},
+      {"![a map](https://example.org/map.png)", "a map\n"},
+      {"[bad](javascript:alert(1)) link", "bad link\n"},
+      {"```\nfenced code\n```\nnext", "fenced code\nnext\n"},
+      {"above\n\n---\n\nbelow", "above\nbelow\n"},
+      {"~~gone~~ www.example.org", "gone www.example.org\n"},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    MarkdownResult r = RenderMarkdown(c.markdown);
+    BOOST_TEST(r.ok);
+    BOOST_TEST(r.text == c.text, c.markdown);
+  }
+  BOOST_TEST(RenderMarkdown(std::string(5000, '>') + " deep words").text == "deep words\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace signpost
