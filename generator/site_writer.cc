@@ -289,15 +289,25 @@ bool SiteWriter::Begin(Diagnostics* diags) {
 }
 
 bool SiteWriter::MakeDirs(const std::string& dir, Diagnostics* diags) {
-  // Caller holds mutex_.
-  if (made_dirs_.count(dir)) return true;
-  std::string parent = fs::path(dir).parent_path().string();
-  if (!MakeDirs(parent, diags)) return false;
+  // The lock guards only the set: the mkdir itself runs unlocked, or every
+  // page's folder (one per service) would serialise all writers on it. Two
+  // threads may race to create one folder; the loser sees EEXIST.
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (made_dirs_.count(dir)) return true;
+  }
+  size_t slash = dir.rfind('/');
+  if (slash != std::string::npos && slash > 0 && !MakeDirs(dir.substr(0, slash), diags)) {
+    return false;
+  }
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    diags->Error(dir, 0, 0, "cannot create folder: " + ErrnoText(),
+    std::string why = ErrnoText();
+    std::lock_guard<std::mutex> lock(mutex_);
+    diags->Error(dir, 0, 0, "cannot create folder: " + why,
                  "check free disk space and permissions");
     return false;
   }
+  std::lock_guard<std::mutex> lock(mutex_);
   made_dirs_.insert(dir);
   return true;
 }
@@ -309,9 +319,9 @@ bool SiteWriter::EnsureParent(std::string_view rel, Diagnostics* diags) {
                  "output paths come from slugs; use only a-z, 0-9 and '-'");
     return false;
   }
-  std::string full = staging_ + "/" + std::string(rel);
-  std::lock_guard<std::mutex> lock(mutex_);
-  return MakeDirs(fs::path(full).parent_path().string(), diags);
+  size_t slash = rel.rfind('/');
+  if (slash == std::string_view::npos) return true;  // straight into the staging folder
+  return MakeDirs(staging_ + "/" + std::string(rel.substr(0, slash)), diags);
 }
 
 bool SiteWriter::Write(std::string_view rel, std::string_view bytes, Diagnostics* diags) {

@@ -96,6 +96,8 @@ class SiteWriter {
   size_t files_deleted() const { return files_deleted_; }
 
  private:
+  /// Creates `dir` (absolute, under staging_) and its missing parents.
+  /// Takes mutex_ itself, only around made_dirs_.
   bool MakeDirs(const std::string& dir, Diagnostics* diags);
   /// True when the previous site already holds exactly `entry` at `rel`.
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
@@ -114,7 +116,7 @@ class SiteWriter {
   /// Begin(), so Write() reads it without the lock.
   std::unordered_map<std::string, ManifestEntry> previous_;
   std::mutex mutex_;  // guards everything below and diagnostics
-  std::set<std::string> made_dirs_;
+  std::set<std::string> made_dirs_;  ///< Folders known to exist (staging_ included).
   /// Every file this build made, changed or not: the next manifest.
   std::vector<std::pair<std::string, ManifestEntry>> produced_;
   size_t bytes_written_ = 0;
