@@ -15,6 +15,7 @@
 #define SIGNPOST_SITE_WRITER_H_
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -44,6 +45,40 @@ std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntr
 /// marker, a damaged file), which makes the next build replace the site.
 bool ParseManifest(std::string_view text, std::unordered_map<std::string, ManifestEntry>* files);
 
+class SiteWriter;
+
+/// One output file written piece by piece, for exports too large to build
+/// in memory first (data/services.json is tens of MB at 10,000 services).
+/// Hashed as it is written, so the manifest and "unchanged" checks work as
+/// for SiteWriter::Write. Not thread-safe; one stream per thread.
+class OutputStream {
+ public:
+  ~OutputStream();
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
+
+  /// Appends `bytes` (buffered).
+  void Append(std::string_view bytes);
+  /// Writes what is buffered and records the file with the writer; false
+  /// (with a diagnostic) when any write failed. Call once, at the end.
+  bool Close(Diagnostics* diags);
+
+ private:
+  friend class SiteWriter;
+  OutputStream(SiteWriter* writer, std::string rel, std::string path, int fd);
+  void Flush();
+
+  SiteWriter* writer_;
+  std::string rel_;
+  std::string path_;
+  int fd_;
+  bool failed_ = false;
+  int error_ = 0;  // errno of the first failed write
+  uint64_t size_ = 0;
+  void* hash_state_;  // XXH3_state_t, kept out of this header
+  std::string buffer_;
+};
+
 /// Writes one build's output into `<out>.staging-<pid>` and moves it in.
 class SiteWriter {
  public:
@@ -64,6 +99,9 @@ class SiteWriter {
   /// creating parent folders; when updating in place and the site already
   /// holds exactly these bytes there, writes nothing. Thread-safe.
   bool Write(std::string_view rel, std::string_view bytes, Diagnostics* diags);
+  /// Starts the file `rel` for writing in pieces (see OutputStream); null
+  /// (with a diagnostic) when it cannot be created. Thread-safe.
+  std::unique_ptr<OutputStream> OpenStream(std::string_view rel, Diagnostics* diags);
   /// Copies the file `source` to `rel` inside the staging folder.
   bool CopyFile(const std::string& source, std::string_view rel, Diagnostics* diags);
   /// The absolute staging folder (for stages such as SQLite that need a path).
@@ -96,6 +134,10 @@ class SiteWriter {
   size_t files_deleted() const { return files_deleted_; }
 
  private:
+  friend class OutputStream;
+  /// Records a finished file; when updating in place and the site already
+  /// holds exactly these bytes, deletes the staged copy `staged`.
+  void Record(std::string_view rel, const ManifestEntry& entry, const std::string& staged);
   /// Creates `dir` (absolute, under staging_) and its missing parents.
   /// Takes mutex_ itself, only around made_dirs_.
   bool MakeDirs(const std::string& dir, Diagnostics* diags);
@@ -115,7 +157,7 @@ class SiteWriter {
   /// The previous site's manifest (update in place only); read-only after
   /// Begin(), so Write() reads it without the lock.
   std::unordered_map<std::string, ManifestEntry> previous_;
-  std::mutex mutex_;  // guards everything below and diagnostics
+  std::mutex mutex_;                 // guards everything below and diagnostics
   std::set<std::string> made_dirs_;  ///< Folders known to exist (staging_ included).
   /// Every file this build made, changed or not: the next manifest.
   std::vector<std::pair<std::string, ManifestEntry>> produced_;

@@ -348,6 +348,64 @@ BOOST_AUTO_TEST_CASE(clean_replaces_the_whole_folder) {
   BOOST_TEST(Inode(out + "/a.html") != before);
 }
 
+// A file written in pieces is the same file as one written whole: same
+// bytes, and the next build's Write() of those bytes finds it unchanged.
+BOOST_AUTO_TEST_CASE(a_streamed_file_equals_one_written_whole) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  std::string big;
+  for (int i = 0; i < 40000; ++i) big += "line " + std::to_string(i) + "\n";  // > the buffer
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    auto stream = writer.OpenStream("data/big.json", &diags);
+    BOOST_REQUIRE(stream != nullptr);
+    stream->Append("");
+    stream->Append(std::string_view(big).substr(0, 7));
+    stream->Append(std::string_view(big).substr(7, 300000));  // one piece larger than the buffer
+    stream->Append(std::string_view(big).substr(300007));
+    BOOST_REQUIRE(stream->Close(&diags));
+    BOOST_REQUIRE(writer.Commit(&diags));
+    BOOST_TEST(writer.files_written() == 1u);
+    BOOST_TEST(writer.bytes_written() == big.size());
+  }
+  BOOST_TEST(ReadFile(out + "/data/big.json") == big);
+  ino_t before = Inode(out + "/data/big.json");
+  BuildStats again = BuildFiles(out, {{"data/big.json", big}});
+  BOOST_REQUIRE(again.ok);
+  BOOST_TEST(again.updated_in_place);
+  BOOST_TEST(again.changed == 0u);
+  BOOST_TEST(Inode(out + "/data/big.json") == before);
+
+  // And the other way round: streamed after a whole write, unchanged bytes
+  // are not moved in; changed ones are.
+  for (const std::string& bytes : {big, big + "more\n"}) {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    auto stream = writer.OpenStream("data/big.json", &diags);
+    BOOST_REQUIRE(stream != nullptr);
+    stream->Append(bytes);
+    BOOST_REQUIRE(stream->Close(&diags));
+    BOOST_REQUIRE(writer.Commit(&diags));
+    BOOST_TEST(writer.files_changed() == (bytes == big ? 0u : 1u));
+    BOOST_TEST(ReadFile(out + "/data/big.json") == bytes);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_refuses_paths_that_escape_the_site) {
+  testing::TempDir tmp;
+  Diagnostics diags;
+  SiteWriter writer(tmp.path() + "/site");
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BOOST_TEST(writer.OpenStream("../escape.json", &diags) == nullptr);
+  BOOST_TEST(diags.HasErrors());
+  BOOST_TEST(!fs::exists(tmp.path() + "/escape.json"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
