@@ -107,7 +107,8 @@ struct SitemapEntry {
 
 class SiteRenderer {
  public:
-  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer) : cat_(catalogue), writer_(writer) {}
+  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts)
+      : cat_(catalogue), writer_(writer), texts_(texts) {}
 
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
@@ -633,6 +634,7 @@ class SiteRenderer {
     }
 
     MarkdownResult body = RenderMarkdown(s.body);
+    if (texts_ != nullptr) texts_->Put(&s - cat_.services.data(), std::move(body.text));
     if (!body.ok) {
       int line = body.line > 0 ? s.body_line + body.line - 1 : s.body_line;
       diags->Error(s.path, std::max(line, 1), std::max(body.column, 1), body.message,
@@ -690,6 +692,7 @@ class SiteRenderer {
 
   const Catalogue& cat_;
   SiteWriter* writer_;
+  BodyTexts* texts_;  // may be null
   Theme theme_;
   AssetMap assets_;
   mu::data common_;
@@ -703,8 +706,8 @@ class SiteRenderer {
 }  // namespace
 
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags) {
-  SiteRenderer renderer(catalogue, writer);
+                Diagnostics* diags, BodyTexts* texts) {
+  SiteRenderer renderer(catalogue, writer, texts);
   return renderer.Run(templates_dir, diags);
 }
 

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "body_texts.h"
 #include "catalogue.h"
 #include "diagnostic.h"
 #include "site_writer.h"
@@ -14,8 +15,11 @@ namespace signpost {
 
 /// Renders every page of the site into `writer`. Template problems are
 /// reported against the template file and line. Returns false on any error.
+/// When `texts` is given, the plain text of each published service's body
+/// (from the same Markdown parse as its page) is put into its slot, "" for
+/// a body that could not be rendered; the caller closes `texts` after.
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags);
+                Diagnostics* diags, BodyTexts* texts = nullptr);
 
 }  // namespace signpost
 

@@ -112,6 +112,26 @@ BOOST_AUTO_TEST_CASE(sample_site_has_every_page) {
   }
 }
 
+// The search index takes each body's text from the renderer's parse.
+BOOST_AUTO_TEST_CASE(body_texts_come_from_the_same_parse_as_the_pages) {
+  TempDir tmp;
+  Diagnostics diags;
+  const Catalogue& catalogue = testing::SampleCatalogue();
+  BodyTexts texts(catalogue.services.size());
+  SiteWriter writer(tmp.path + "/site");
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BOOST_REQUIRE(RenderSite(catalogue, kTemplates, &writer, &diags, &texts));
+  texts.Close();
+  size_t with_words = 0;
+  for (size_t i = 0; i < catalogue.services.size(); ++i) {
+    const Service& s = catalogue.services[i];
+    std::string expected = s.IsPublished() ? RenderMarkdown(s.body).text : "";
+    with_words += !expected.empty();
+    BOOST_TEST(texts.Take(i) == expected, s.slug);
+  }
+  BOOST_TEST(with_words > 1u);
+}
+
 BOOST_AUTO_TEST_CASE(closed_services_are_published_nowhere) {
   TempDir tmp;
   Diagnostics diags;

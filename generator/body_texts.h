@@ -1,0 +1,46 @@
+// The hand-off of each service body's plain text from the renderer, which
+// parses every Markdown body once (for the page and for the index), to the
+// search index, which is built on its own thread at the same time.
+#ifndef SIGNPOST_BODY_TEXTS_H_
+#define SIGNPOST_BODY_TEXTS_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace signpost {
+
+/// One slot per service (by index into Catalogue::services), each filled
+/// once by Put and emptied once by Take. Thread-safe.
+class BodyTexts {
+ public:
+  /// `count` slots, all empty.
+  explicit BodyTexts(size_t count);
+  BodyTexts(const BodyTexts&) = delete;
+  BodyTexts& operator=(const BodyTexts&) = delete;
+
+  /// Publishes the text of slot `index` and wakes a Take waiting for it.
+  void Put(size_t index, std::string text);
+  /// Waits until slot `index` is published, or until Close(), and takes its
+  /// text (moved out: a slot is taken once). An unpublished slot after
+  /// Close() gives "".
+  std::string Take(size_t index);
+  /// No more Puts will come (rendering finished or failed): wakes every
+  /// waiter. Idempotent.
+  void Close();
+  /// True once Close() was called.
+  bool closed() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<std::string> texts_;
+  std::vector<char> published_;
+  bool closed_ = false;
+};
+
+}  // namespace signpost
+
+#endif  // SIGNPOST_BODY_TEXTS_H_
