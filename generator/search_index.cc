@@ -26,7 +26,7 @@ bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostic
     if (error.empty()) return false;  // the writer already explained
     return fail("cannot export the browser search index");
   }
-  return true;
+  return writer->Adopt(kSearchDbPath, diags);
 }
 
 }  // namespace signpost

@@ -105,11 +105,15 @@ class SiteWriter {
   /// Copies the file `source` to `rel` inside the staging folder.
   bool CopyFile(const std::string& source, std::string_view rel, Diagnostics* diags);
   /// The absolute staging folder (for stages such as SQLite that need a path).
-  /// Call EnsureParent(rel) first when writing into a new sub-folder. Files
-  /// written there directly are always moved into the site by Commit().
+  /// Call EnsureParent(rel) first when writing into a new sub-folder, and
+  /// Adopt(rel) once the file is complete.
   const std::string& staging_dir() const { return staging_; }
   /// Creates the folders above `rel` inside the staging folder.
   bool EnsureParent(std::string_view rel, Diagnostics* diags);
+  /// Takes into the build the file `rel` that a stage wrote straight into
+  /// staging_dir() (it is read back and hashed as Write would). A file
+  /// there that is never adopted is not part of the site. Thread-safe.
+  bool Adopt(std::string_view rel, Diagnostics* diags);
   /// Replace: atomically swaps the staging folder with the output folder
   /// (renameat2 RENAME_EXCHANGE when it exists), then renames the old one to
   /// `.<out>.old-<pid>` and deletes it in a detached process (see
@@ -143,8 +147,6 @@ class SiteWriter {
   bool MakeDirs(const std::string& dir, Diagnostics* diags);
   /// True when the previous site already holds exactly `entry` at `rel`.
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
-  /// Adds the files written straight into staging_ (SQLite) to produced_.
-  bool AdoptUnrecordedFiles(Diagnostics* diags);
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);
 
@@ -161,6 +163,9 @@ class SiteWriter {
   std::set<std::string> made_dirs_;  ///< Folders known to exist (staging_ included).
   /// Every file this build made, changed or not: the next manifest.
   std::vector<std::pair<std::string, ManifestEntry>> produced_;
+  /// The files written into staging_ (all of them when replacing; the
+  /// changed ones when updating in place): what CommitUpdate moves in.
+  std::vector<std::string> staged_;
   size_t bytes_written_ = 0;
   size_t files_written_ = 0;
   size_t files_changed_ = 0;

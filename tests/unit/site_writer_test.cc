@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(a_file_deleted_or_changed_by_hand_is_written_again) {
   BOOST_TEST(ReadFile(out + "/b.html") == "bbbb");
 }
 
-BOOST_AUTO_TEST_CASE(files_written_straight_into_staging_are_moved_in_and_listed) {
+BOOST_AUTO_TEST_CASE(adopted_files_written_straight_into_staging_are_moved_in_and_listed) {
   testing::TempDir tmp;
   std::string out = tmp.path() + "/site";
   struct Round {
@@ -312,6 +312,7 @@ BOOST_AUTO_TEST_CASE(files_written_straight_into_staging_are_moved_in_and_listed
     // As the SQLite stage does: a path inside the staging folder.
     BOOST_REQUIRE(writer.EnsureParent("data/db.sqlite3", &diags));
     std::ofstream(writer.staging_dir() + "/data/db.sqlite3") << round.db;
+    BOOST_REQUIRE(writer.Adopt("data/db.sqlite3", &diags));
     BOOST_REQUIRE(writer.Commit(&diags));
     BOOST_TEST(ReadFile(out + "/data/db.sqlite3") == round.db);
     BOOST_TEST(writer.files_changed() == round.changed);
@@ -346,6 +347,41 @@ BOOST_AUTO_TEST_CASE(clean_replaces_the_whole_folder) {
   BOOST_TEST(!stats.updated_in_place);
   BOOST_TEST(stats.changed == 1u);
   BOOST_TEST(Inode(out + "/a.html") != before);
+}
+
+// Updating in place works from the manifests, not by walking the site: a
+// file put into the site by hand is left alone until `build --clean`.
+BOOST_AUTO_TEST_CASE(update_in_place_leaves_files_no_build_made_until_clean) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  BOOST_REQUIRE(BuildFiles(out, {{"a.html", "a"}, {"old/index.html", "old"}}).ok);
+  std::ofstream(out + "/by-hand.txt") << "notes";
+  BuildStats stats = BuildFiles(out, {{"a.html", "a"}});
+  BOOST_REQUIRE(stats.ok);
+  BOOST_TEST(stats.deleted == 1u);
+  BOOST_TEST(!fs::exists(out + "/old"));
+  BOOST_TEST(ReadFile(out + "/by-hand.txt") == "notes");
+  BOOST_REQUIRE(BuildFiles(out, {{"a.html", "a"}}, /*update=*/false).ok);
+  BOOST_TEST(!fs::exists(out + "/by-hand.txt"));
+}
+
+// The last write of a path wins; when that is what the site holds already,
+// nothing is moved in.
+BOOST_AUTO_TEST_CASE(a_path_written_twice_keeps_the_last_version) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  BOOST_REQUIRE(BuildFiles(out, {{"a.html", "same"}}).ok);
+  ino_t before = Inode(out + "/a.html");
+  Diagnostics diags;
+  SiteWriter writer(out);
+  writer.set_background_delete(false);
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BOOST_REQUIRE(writer.Write("a.html", "draft", &diags));
+  BOOST_REQUIRE(writer.Write("a.html", "same", &diags));
+  BOOST_REQUIRE(writer.Commit(&diags));
+  BOOST_TEST(writer.files_changed() == 0u);
+  BOOST_TEST(ReadFile(out + "/a.html") == "same");
+  BOOST_TEST(Inode(out + "/a.html") == before);
 }
 
 // A file written in pieces is the same file as one written whole: same
