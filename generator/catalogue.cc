@@ -153,7 +153,7 @@ void KeyPositions::erase(std::string_view key) {
                items_.end());
 }
 
-SourcePos Service::PosOf(const std::string& key) const {
+SourcePos Service::PosOf(std::string_view key) const {
   const SourcePos* pos = positions.Find(key);
   return pos ? *pos : front_matter_pos;
 }

@@ -211,7 +211,7 @@ struct Service {
   KeyPositions positions;
 
   /// Where `key` was written, or the front-matter line when it was not.
-  SourcePos PosOf(const std::string& key) const;
+  SourcePos PosOf(std::string_view key) const;
   bool AcceptsSelfReferral() const;
   bool IsPublished() const { return status != Status::kClosed; }
   bool CoversAllAreas() const { return areas.size() == 1 && areas[0] == "all"; }

@@ -7,6 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "scan.h"
+
 namespace signpost {
 
 namespace {
@@ -149,6 +151,11 @@ std::string SanitizeForDisplay(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
   for (size_t i = 0; i < bytes.size();) {
+    // Runs of printable ASCII (nearly everything) are copied as they are.
+    size_t run_end = PrintableAsciiEnd(bytes, i);
+    out.append(bytes.substr(i, run_end - i));
+    i = run_end;
+    if (i >= bytes.size()) break;
     int len = Utf8SequenceLength(bytes, i);
     auto c = static_cast<unsigned char>(bytes[i]);
     if (len == 0 || (len == 1 && c < 0x20 && c != '\t') || c == 0x7F) {

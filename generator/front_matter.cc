@@ -1,10 +1,9 @@
 #include "front_matter.h"
 
-#include <cstdint>
 #include <cstdio>
-#include <cstring>
 
 #include "diagnostic.h"
+#include "scan.h"
 
 namespace signpost {
 
@@ -29,17 +28,6 @@ std::string_view LineAt(std::string_view text, size_t start, size_t* next) {
   std::string_view line = text.substr(start, end - start);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
-}
-
-// True when the 8 bytes at `p` are all ASCII and none is NUL.
-bool IsPlainAsciiWord(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHighBits = 0x8080808080808080ull;
-  uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  // (w - kOnes) & ~w has a byte's high bit set for the first zero byte (the
-  // classic has-zero-byte test); w itself has it for bytes >= 0x80.
-  return ((w | ((w - kOnes) & ~w)) & kHighBits) == 0;
 }
 
 }  // namespace

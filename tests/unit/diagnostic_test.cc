@@ -55,6 +55,37 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_and_control_bytes_are_replaced) {
   BOOST_TEST(SanitizeForDisplay("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+// SanitizeForDisplay copies printable ASCII runs word by word: every byte
+// value at every offset around a word must come out as the byte-at-a-time
+// rule says.
+BOOST_AUTO_TEST_CASE(sanitize_fast_path_matches_byte_at_a_time_rule) {
+  auto reference = [](std::string_view bytes) {
+    std::string out;
+    for (size_t i = 0; i < bytes.size();) {
+      int len = Utf8SequenceLength(bytes, i);
+      auto c = static_cast<unsigned char>(bytes[i]);
+      if (len == 0 || (len == 1 && c < 0x20 && c != '\t') || c == 0x7F) {
+        out += "\xEF\xBF\xBD";
+        i += len == 0 ? 1 : len;
+        continue;
+      }
+      out.append(bytes.substr(i, len));
+      i += len;
+    }
+    return out;
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t before = 0; before <= 17; ++before) {
+      for (std::string tail : {"", "x", "\xA9tail-of-text", "\x80\x80\x80 more"}) {
+        std::string text = std::string(before, 'a') + static_cast<char>(byte) + tail;
+        BOOST_TEST_CONTEXT("byte " << byte << " after " << before) {
+          BOOST_TEST(SanitizeForDisplay(text) == reference(text));
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(github_format_escapes_properties_and_data) {
   Diagnostic d{"content/services/a,b.md", 3, 4, Severity::kError, "50% wrong", "fix: it"};
   BOOST_TEST(FormatGithub(d) ==
