@@ -800,17 +800,25 @@ struct EntryFile {
   std::string path;
   std::string slug;
   bool keep = true;  ///< False when the file name is wrong: parsed for errors only.
+  /// The file's bytes while it has diagnostics; else released after parsing
+  /// (`fingerprint` lets SourceMap read it again if a later stage needs a
+  /// line), so 10,000 entries' text is never held all at once.
   std::string text;
-  Service service;
+  SourceFingerprint fingerprint;
   bool ok = false;
   ReadResult read = ReadResult::kOk;
   Diagnostics diags;
 };
 
-void LoadEntry(EntryFile* e) {
+// Reads and parses one entry into *service.
+void LoadEntry(EntryFile* e, Service* service) {
   e->read = ReadContentFile(e->path, kMaxEntryBytes, &e->text, &e->diags);
   if (e->read != ReadResult::kOk) return;
-  e->ok = ParseServiceEntry(e->path, e->slug, e->text, &e->service, &e->diags);
+  e->ok = ParseServiceEntry(e->path, e->slug, e->text, service, &e->diags);
+  if (e->diags.empty()) {
+    e->fingerprint = SourceFingerprint::Of(e->text);
+    std::string().swap(e->text);
+  }
 }
 
 }  // namespace
@@ -1111,30 +1119,42 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   // Parsing dominates a large check; two threads halve it on the reference
   // machine. Each entry collects its own diagnostics, so output stays
   // deterministic (they are merged in file order and sorted later).
+  // Entries are parsed straight into their place in one vector (a vector
+  // per stage, moved across, held two copies of 10,000 Services at once);
+  // the ones that fail are squeezed out below.
+  std::vector<Service> services(entries.size());
   const size_t workers = std::min<size_t>(2, std::max<size_t>(1, entries.size() / 64));
   if (workers > 1) {
     std::vector<std::thread> threads;
     for (size_t w = 0; w < workers; ++w) {
-      threads.emplace_back([&entries, w, workers] {
-        for (size_t i = w; i < entries.size(); i += workers) LoadEntry(&entries[i]);
+      threads.emplace_back([&entries, &services, w, workers] {
+        for (size_t i = w; i < entries.size(); i += workers) LoadEntry(&entries[i], &services[i]);
       });
     }
     for (auto& t : threads) t.join();
   } else {
-    for (auto& e : entries) LoadEntry(&e);
+    for (size_t i = 0; i < entries.size(); ++i) LoadEntry(&entries[i], &services[i]);
   }
 
-  catalogue->services.reserve(entries.size());
-  for (EntryFile& e : entries) {
+  size_t kept = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EntryFile& e = entries[i];
     diags->Append(e.diags);
     if (e.read == ReadResult::kIoError) io_ok = false;
     if (e.keep && !(e.read == ReadResult::kOk && e.ok)) unloaded.push_back(e.slug);
     if (e.read != ReadResult::kOk) continue;
-    sources->Add(e.path, std::move(e.text));
+    if (e.diags.empty()) {
+      sources->AddOnDisk(e.path, e.fingerprint);
+    } else {
+      sources->Add(e.path, std::move(e.text));  // kept: these lines are echoed now
+    }
     if (e.ok && e.keep) {
-      catalogue->services.push_back(std::move(e.service));
+      if (kept != i) services[kept] = std::move(services[i]);
+      ++kept;
     }
   }
+  services.resize(kept);
+  catalogue->services = std::move(services);
   std::sort(unloaded.begin(), unloaded.end());
   catalogue->unloaded_slugs = std::move(unloaded);
   if (entries.empty()) {

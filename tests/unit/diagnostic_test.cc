@@ -1,6 +1,12 @@
 #include "diagnostic.h"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <string>
+
+#include "content_fixture.h"
 
 namespace signpost {
 
@@ -40,6 +46,72 @@ BOOST_AUTO_TEST_CASE(long_lines_are_shortened_around_the_column) {
   auto caret = text.find('^', caret_line);
   // The caret sits under the Y.
   BOOST_TEST(caret - caret_line == y - echo_start);
+}
+
+// Files noted with AddOnDisk are read again only for the lines diagnostics
+// echo, and only while they are unchanged.
+BOOST_AUTO_TEST_CASE(noted_files_are_read_again_for_their_lines) {
+  testing::TempDir dir;
+  const std::string text = "+++\r\nname = 42\n+++\nbody\n";
+  std::string path = dir.Write("a.md", text);
+  SourceMap sources;
+  sources.AddOnDisk(path, SourceFingerprint::Of(text));
+  std::string line;
+  BOOST_TEST(sources.GetLine(path, 2, &line));
+  BOOST_TEST(line == "name = 42");
+  BOOST_TEST(sources.GetLine(path, 1, &line));
+  BOOST_TEST(line == "+++");
+  BOOST_TEST(!sources.GetLine(path, 9, &line));
+  Diagnostic d{path, 2, 8, Severity::kError, "`name` must be text", ""};
+  BOOST_TEST(FormatText(d, sources) ==
+             path +
+                 ":2:8: error: `name` must be text\n    name = 42\n       "
+                 "    ^\n");
+  BOOST_TEST(!sources.GetLine(dir.path() + "/never-noted.md", 1, &line));
+}
+
+BOOST_AUTO_TEST_CASE(a_noted_file_that_changed_is_not_echoed) {
+  testing::TempDir dir;
+  const std::string text = "+++\nname = 42\n+++\n";
+  std::string path = dir.Write("a.md", text);
+  SourceMap sources;
+  sources.AddOnDisk(path, SourceFingerprint::Of(text));
+  // Same size, different bytes: the echo would point at the wrong text.
+  dir.Write("a.md", "+++\nname = 43\n+++\n");
+  std::string line;
+  BOOST_TEST(!sources.GetLine(path, 2, &line));
+  Diagnostic d{path, 2, 8, Severity::kError, "`name` must be text", "quote it"};
+  BOOST_TEST(FormatText(d, sources) ==
+             path + ":2:8: error: `name` must be text\n  hint: quote it\n");
+  // A longer file, a deleted one and a symbolic link to the original text
+  // are refused too.
+  SourceMap longer;
+  longer.AddOnDisk(path, SourceFingerprint::Of(text));
+  dir.Write("a.md", text + "more\n");
+  BOOST_TEST(!longer.GetLine(path, 2, &line));
+  std::string original = dir.Write("original.md", text);
+  std::filesystem::remove(path);
+  SourceMap gone;
+  gone.AddOnDisk(path, SourceFingerprint::Of(text));
+  BOOST_TEST(!gone.GetLine(path, 2, &line));
+  BOOST_TEST_REQUIRE(::symlink(original.c_str(), path.c_str()) == 0);
+  BOOST_TEST(!gone.GetLine(path, 2, &line));
+}
+
+BOOST_AUTO_TEST_CASE(added_text_replaces_a_noted_file_and_back) {
+  testing::TempDir dir;
+  std::string path = dir.Write("a.md", "on disk\n");
+  SourceMap sources;
+  sources.AddOnDisk(path, SourceFingerprint::Of("on disk\n"));
+  std::string line;
+  BOOST_TEST(sources.GetLine(path, 1, &line));
+  BOOST_TEST(line == "on disk");
+  sources.Add(path, "in memory\n");
+  BOOST_TEST(sources.GetLine(path, 1, &line));
+  BOOST_TEST(line == "in memory");
+  sources.AddOnDisk(path, SourceFingerprint::Of("on disk\n"));
+  BOOST_TEST(sources.GetLine(path, 1, &line));
+  BOOST_TEST(line == "on disk");
 }
 
 BOOST_AUTO_TEST_CASE(invalid_utf8_and_control_bytes_are_replaced) {

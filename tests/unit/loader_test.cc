@@ -435,6 +435,30 @@ BOOST_AUTO_TEST_CASE(symlink_out_of_content_is_refused_and_never_read) {
   BOOST_TEST(l.readable);  // a content error (exit 1), not an I/O failure
 }
 
+BOOST_AUTO_TEST_CASE(source_text_is_kept_only_for_files_with_diagnostics) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string beta = testing::ReadFile(dir.path() + "/content/services/beta-peer-support.md");
+  std::string broken = dir.Write("content/services/broken.md",
+                                 Edit(beta, "name = \"Beta Peer Support\"", "name = 42"));
+  Loaded l = Load(dir.path() + "/content");
+  std::string good = l.catalogue.services[0].path;
+  // The broken entry's text was kept for its echo; the good one's is read
+  // again when asked for, and only while it is unchanged.
+  std::filesystem::remove(broken);
+  std::string line;
+  BOOST_TEST(l.sources.GetLine(broken, 2, &line));
+  BOOST_TEST(line == "name = 42");
+  BOOST_TEST(l.sources.GetLine(good, 1, &line));
+  BOOST_TEST(line == "+++");
+  SourceMap fresh;
+  Catalogue c;
+  Diagnostics d;
+  LoadCatalogue(dir.path() + "/content", &c, &fresh, &d);
+  dir.Write("content/services/alpha-talking-therapies.md", "+++\nchanged\n");
+  BOOST_TEST(!fresh.GetLine(good, 1, &line));
+}
+
 BOOST_AUTO_TEST_CASE(symlinked_site_toml_is_refused) {
   TempDir dir;
   testing::CopyFixture("valid", dir);
