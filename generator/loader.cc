@@ -2,6 +2,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+// toml++ is compiled into this file, its only user (header-only; see
+// CMakeLists.txt): parsing cost 14% fewer instructions than calls into
+// Debian's shared library. It never formats TOML.
+#define TOML_ENABLE_FORMATTERS 0
 #include <toml++/toml.h>
 #include <unistd.h>
 
