@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -1129,12 +1130,16 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   std::vector<Service> services(entries.size());
   const size_t workers = std::min<size_t>(2, std::max<size_t>(1, entries.size() / 64));
   if (workers > 1) {
+    // Each thread takes the next file as it comes free, so one 1 MiB entry
+    // does not leave the other thread waiting at the end.
+    std::atomic<size_t> next{0};
+    auto work = [&entries, &services, &next] {
+      for (size_t i; (i = next.fetch_add(1)) < entries.size();)
+        LoadEntry(&entries[i], &services[i]);
+    };
     std::vector<std::thread> threads;
-    for (size_t w = 0; w < workers; ++w) {
-      threads.emplace_back([&entries, &services, w, workers] {
-        for (size_t i = w; i < entries.size(); i += workers) LoadEntry(&entries[i], &services[i]);
-      });
-    }
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+    work();  // the calling thread is the last worker
     for (auto& t : threads) t.join();
   } else {
     for (size_t i = 0; i < entries.size(); ++i) LoadEntry(&entries[i], &services[i]);

@@ -1,6 +1,7 @@
 #include "validate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -494,23 +495,41 @@ class Checker {
   void Run() {
     CheckSite();
     CheckTaxonomy();
-    // Entries are independent: two threads check halves into their own
-    // lists, merged in order (and sorted later), so output is deterministic.
     const auto& sv = c_.services;
-    if (sv.size() >= 512) {
-      Diagnostics second;
-      Checker other(c_, today_, &second);
-      size_t half = sv.size() / 2;
-      std::thread worker([&] {
-        for (size_t i = half; i < sv.size(); ++i) other.CheckService(sv[i]);
-      });
-      for (size_t i = 0; i < half; ++i) CheckService(sv[i]);
-      worker.join();
-      diags_->Append(second);
-    } else {
+    if (sv.size() < 512) {
       for (const Service& s : sv) CheckService(s);
+      CheckLookAlikes();
+      return;
     }
-    CheckLookAlikes();
+    // Entries are independent of each other and of the look-alike pass. A
+    // second thread runs the look-alikes, then both take chunks of entries
+    // as they come free (fixed halves left one thread idle through the
+    // serial look-alike pass). Each chunk has its own list, merged in
+    // order, so the output is what one thread would write.
+    constexpr size_t kChunk = 64;
+    const size_t chunks = (sv.size() + kChunk - 1) / kChunk;
+    std::vector<Diagnostics> chunk_diags(chunks);
+    std::atomic<size_t> next{0};
+    auto check_chunks = [&](Checker* checker) {
+      for (size_t k; (k = next.fetch_add(1)) < chunks;) {
+        checker->diags_ = &chunk_diags[k];
+        for (size_t i = k * kChunk; i < std::min(sv.size(), (k + 1) * kChunk); ++i) {
+          checker->CheckService(sv[i]);
+        }
+      }
+    };
+    Diagnostics look_alikes;
+    Checker other(c_, today_, &look_alikes);
+    std::thread worker([&] {
+      other.CheckLookAlikes();
+      check_chunks(&other);
+    });
+    Diagnostics* own = diags_;
+    check_chunks(this);
+    worker.join();
+    diags_ = own;
+    for (const Diagnostics& d : chunk_diags) diags_->Append(d);
+    diags_->Append(look_alikes);
   }
 
  private:
