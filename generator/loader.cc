@@ -870,8 +870,9 @@ bool ParseServiceEntry(const std::string& path, const std::string& slug, std::st
   r.Text(top, "cost", &s.cost, "cost = \"free\"");
   // The example names today's date: only worked out when it is shown.
   std::string reviewed_example;
-  if (!root.contains("last_reviewed"))
+  if (!root.contains("last_reviewed")) {
     reviewed_example = "last_reviewed = " + Date::Today().ToIso();
+  }
   r.DateValue(top, "last_reviewed", &s.last_reviewed, reviewed_example);
   std::string status;
   if (r.Text(top, "status", &status)) {

@@ -287,8 +287,8 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
 
 std::vector<BodyHtmlTag> FindHtmlTags(std::string_view body) {
   std::vector<BodyHtmlTag> tags;
-  // Every tag starts with '<', which most bodies never use: one memchr
-  // then, instead of the line-by-line walk.
+  // Every tag starts with '<', which most bodies never contain: for them
+  // one memchr is the whole scan.
   if (body.find('<') == std::string_view::npos) return tags;
   auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   char fence_char = 0;
