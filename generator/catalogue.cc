@@ -65,9 +65,24 @@ bool Date::IsValid() const {
 }
 
 std::string Date::ToIso() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return buf;
+  // By hand for valid dates: the open data and every page print several
+  // (snprintf was a measurable part of the export). Anything else keeps
+  // printf's exact rendering.
+  if (year < 0 || year > 9999 || month < 0 || month > 99 || day < 0 || day > 99) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+    return buf;
+  }
+  std::string out = "0000-00-00";
+  out[0] = static_cast<char>('0' + year / 1000);
+  out[1] = static_cast<char>('0' + year / 100 % 10);
+  out[2] = static_cast<char>('0' + year / 10 % 10);
+  out[3] = static_cast<char>('0' + year % 10);
+  out[5] = static_cast<char>('0' + month / 10);
+  out[6] = static_cast<char>('0' + month % 10);
+  out[8] = static_cast<char>('0' + day / 10);
+  out[9] = static_cast<char>('0' + day % 10);
+  return out;
 }
 
 std::string Date::ToLong() const {
@@ -84,49 +99,76 @@ const Category* Taxonomy::FindCategory(const std::string& slug) const {
 }
 const Area* Taxonomy::FindArea(const std::string& slug) const { return FindBySlug(areas, slug); }
 
-void KeyPositions::Set(const std::string& key, SourcePos pos) {
-  if (!items_.empty() && !unsorted_ && !(items_.back().first < key)) unsorted_ = true;
-  items_.emplace_back(key, pos);
+void KeyPositions::Set(std::string_view key, SourcePos pos) {
+  if (!items_.empty() && !unsorted_ && !(KeyOf(items_.back()) < key)) unsorted_ = true;
+  items_.push_back({static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(key.size()), pos});
+  keys_.append(key);
 }
 
 void KeyPositions::Sort() {
-  if (!unsorted_) return;
-  // Stable, so of two writes of one key the later stays last and wins.
-  std::stable_sort(items_.begin(), items_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::pair<std::string, SourcePos>> unique;
-  unique.reserve(items_.size());
-  for (auto& item : items_) {
-    if (!unique.empty() && unique.back().first == item.first) {
-      unique.back().second = item.second;
-    } else {
-      unique.push_back(std::move(item));
+  if (unsorted_) {
+    // Sorting (first 8 bytes as a big-endian number, index) pairs compares
+    // integers nearly always; only keys sharing 8 bytes ("hours[0].opens",
+    // "hours[0].closes") compare as strings. The index breaks ties, so of
+    // two writes of one key the later sorts last.
+    struct Order {
+      uint64_t prefix;
+      uint32_t index;
+    };
+    std::vector<Order> order(items_.size());
+    for (size_t i = 0; i < items_.size(); ++i) {
+      std::string_view key = KeyOf(items_[i]);
+      uint64_t prefix = 0;
+      for (size_t k = 0; k < 8; ++k) {
+        prefix = (prefix << 8) | (k < key.size() ? static_cast<unsigned char>(key[k]) : 0u);
+      }
+      order[i] = {prefix, static_cast<uint32_t>(i)};
     }
+    std::sort(order.begin(), order.end(), [this](const Order& a, const Order& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      int c = KeyOf(items_[a.index]).compare(KeyOf(items_[b.index]));
+      return c != 0 ? c < 0 : a.index < b.index;
+    });
+    std::vector<Item> sorted;
+    sorted.reserve(items_.size());
+    for (const Order& o : order) {
+      const Item& item = items_[o.index];
+      if (!sorted.empty() && KeyOf(sorted.back()) == KeyOf(item)) {
+        sorted.back().pos = item.pos;  // the later write wins
+      } else {
+        sorted.push_back(item);
+      }
+    }
+    items_ = std::move(sorted);
+    unsorted_ = false;
   }
-  items_ = std::move(unique);
-  unsorted_ = false;
+  // Loading is over for this file: 10,000 entries each keeping a vector's
+  // spare half would cost megabytes. Overwritten keys leave dead bytes in
+  // keys_; they are few and harmless.
+  items_.shrink_to_fit();
+  keys_.shrink_to_fit();
 }
 
 const SourcePos* KeyPositions::Find(std::string_view key) const {
   if (unsorted_) {
     for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      if (it->first == key) return &it->second;
+      if (KeyOf(*it) == key) return &it->pos;
     }
     return nullptr;
   }
-  auto it = std::lower_bound(
-      items_.begin(), items_.end(), key,
-      [](const auto& item, std::string_view k) { return std::string_view(item.first) < k; });
-  return it != items_.end() && it->first == key ? &it->second : nullptr;
+  auto it =
+      std::lower_bound(items_.begin(), items_.end(), key,
+                       [this](const Item& item, std::string_view k) { return KeyOf(item) < k; });
+  return it != items_.end() && KeyOf(*it) == key ? &it->pos : nullptr;
 }
 
 void KeyPositions::erase(std::string_view key) {
   items_.erase(std::remove_if(items_.begin(), items_.end(),
-                              [&](const auto& item) { return item.first == key; }),
+                              [&](const Item& item) { return KeyOf(item) == key; }),
                items_.end());
 }
 
-SourcePos Service::PosOf(const std::string& key) const {
+SourcePos Service::PosOf(std::string_view key) const {
   const SourcePos* pos = positions.Find(key);
   return pos ? *pos : front_matter_pos;
 }

@@ -4,6 +4,7 @@
 #ifndef SIGNPOST_CATALOGUE_H_
 #define SIGNPOST_CATALOGUE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,13 +24,15 @@ struct SourcePos {
 /// "contact.phone", "related[1]", "hours[0].opens"). A vector sorted once
 /// after loading rather than a std::map: 10,000 entries of ~45 keys each made
 /// map nodes the loader's largest memory and allocation cost, and sorted
-/// insertion would be quadratic for a hostile 100,000-item list.
+/// insertion would be quadratic for a hostile 100,000-item list. Keys live
+/// in one buffer and items are 16 bytes: a std::string per key cost 40 bytes
+/// plus a heap block for every key over 15 characters.
 class KeyPositions {
  public:
   /// Records (or overwrites) where `key` was written.
-  void Set(const std::string& key, SourcePos pos);
-  /// Sorts what Set appended (the loader calls it once per file); look-ups
-  /// before it are correct but linear.
+  void Set(std::string_view key, SourcePos pos);
+  /// Sorts what Set appended and releases spare capacity (the loader calls
+  /// it once per file); look-ups before it are correct but linear.
   void Sort();
   /// Where `key` was written, or null.
   const SourcePos* Find(std::string_view key) const;
@@ -39,11 +42,19 @@ class KeyPositions {
   void erase(std::string_view key);
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
-  auto begin() const { return items_.begin(); }
-  auto end() const { return items_.end(); }
 
  private:
-  std::vector<std::pair<std::string, SourcePos>> items_;  ///< Sorted by key unless unsorted_.
+  struct Item {
+    uint32_t key_offset;  ///< Into keys_.
+    uint32_t key_size;
+    SourcePos pos;
+  };
+  std::string_view KeyOf(const Item& item) const {
+    return std::string_view(keys_.data() + item.key_offset, item.key_size);
+  }
+
+  std::string keys_;         ///< Every key Set, back to back.
+  std::vector<Item> items_;  ///< Sorted by key unless unsorted_.
   bool unsorted_ = false;
 };
 
@@ -200,7 +211,7 @@ struct Service {
   KeyPositions positions;
 
   /// Where `key` was written, or the front-matter line when it was not.
-  SourcePos PosOf(const std::string& key) const;
+  SourcePos PosOf(std::string_view key) const;
   bool AcceptsSelfReferral() const;
   bool IsPublished() const { return status != Status::kClosed; }
   bool CoversAllAreas() const { return areas.size() == 1 && areas[0] == "all"; }

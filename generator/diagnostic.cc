@@ -1,11 +1,17 @@
 #include "diagnostic.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <set>
 #include <tuple>
+
+#include "scan.h"
 
 namespace signpost {
 
@@ -58,6 +64,30 @@ std::string EscapeGithub(std::string_view s, bool property) {
   return out;
 }
 
+// Reads `path` again for SourceMap, as the loader read it: no symbolic
+// link followed, nothing but a regular file, and no more than `size` bytes
+// (the file must still be exactly that long).
+bool ReadBack(const std::string& path, size_t size, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<unsigned long long>(st.st_size) != size) {
+    ::close(fd);
+    return false;
+  }
+  out->resize(size);
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, out->data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return got == size;
+}
+
 }  // namespace
 
 int Utf8SequenceLength(std::string_view s, size_t i) {
@@ -85,12 +115,38 @@ int Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
-void SourceMap::Add(const std::string& path, std::string text) { files_[path] = std::move(text); }
+void SourceMap::Add(const std::string& path, std::string text) {
+  on_disk_.erase(path);
+  files_[path] = std::move(text);
+}
+
+SourceFingerprint SourceFingerprint::Of(std::string_view text) {
+  return {text.size(), XXH3_64bits(text.data(), text.size())};
+}
+
+void SourceMap::AddOnDisk(const std::string& path, SourceFingerprint fingerprint) {
+  files_.erase(path);
+  on_disk_[path] = fingerprint;
+  if (reread_path_ == path) reread_path_.clear();
+}
+
+const std::string* SourceMap::Text(const std::string& path) const {
+  if (auto it = files_.find(path); it != files_.end()) return &it->second;
+  auto it = on_disk_.find(path);
+  if (it == on_disk_.end()) return nullptr;
+  if (reread_path_ != path) {
+    reread_path_ = path;
+    reread_text_.clear();
+    reread_ok_ = ReadBack(path, it->second.size, &reread_text_) &&
+                 SourceFingerprint::Of(reread_text_) == it->second;
+  }
+  return reread_ok_ ? &reread_text_ : nullptr;
+}
 
 bool SourceMap::GetLine(const std::string& path, int line, std::string* out) const {
-  auto it = files_.find(path);
-  if (it == files_.end() || line < 1) return false;
-  const std::string& text = it->second;
+  const std::string* found = line < 1 ? nullptr : Text(path);
+  if (!found) return false;
+  const std::string& text = *found;
   size_t start = 0;
   for (int n = 1; n < line; ++n) {
     size_t nl = text.find('\n', start);
@@ -149,6 +205,11 @@ std::string SanitizeForDisplay(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
   for (size_t i = 0; i < bytes.size();) {
+    // Runs of printable ASCII (nearly everything) are copied as they are.
+    size_t run_end = PrintableAsciiEnd(bytes, i);
+    out.append(bytes.substr(i, run_end - i));
+    i = run_end;
+    if (i >= bytes.size()) break;
     int len = Utf8SequenceLength(bytes, i);
     auto c = static_cast<unsigned char>(bytes[i]);
     if (len == 0 || (len == 1 && c < 0x20 && c != '\t') || c == 0x7F) {

@@ -4,6 +4,7 @@
 #ifndef SIGNPOST_DIAGNOSTIC_H_
 #define SIGNPOST_DIAGNOSTIC_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -25,18 +26,43 @@ struct Diagnostic {
   std::string hint;     ///< How to fix it; may be empty.
 };
 
+/// What a SourceMap needs to recognise a file's text later without keeping it.
+struct SourceFingerprint {
+  size_t size = 0;
+  uint64_t hash = 0;  ///< XXH3-64 of the bytes.
+  /// The fingerprint of `text`.
+  static SourceFingerprint Of(std::string_view text);
+  bool operator==(const SourceFingerprint&) const = default;
+};
+
 /// The text of every file diagnostics may point into, so a formatter can echo
-/// the offending line. Files are stored as read (possibly invalid UTF-8).
+/// the offending line. Files are stored as read (possibly invalid UTF-8), or
+/// only noted, to be read again if a diagnostic needs a line of them.
 class SourceMap {
  public:
   /// Remembers `text` as the contents of `path` (replacing any earlier text).
   void Add(const std::string& path, std::string text);
+  /// Notes that `path` held the text with `fingerprint`, without keeping it:
+  /// 10,000 entries are 40 MB, and few have a diagnostic. GetLine reads such
+  /// a file again (never through a symbolic link, only a regular file) and
+  /// echoes it only while it still holds exactly those bytes.
+  void AddOnDisk(const std::string& path, SourceFingerprint fingerprint);
   /// Sets *out to the 1-based `line` of `path` without its line ending;
-  /// false when the file or line is unknown.
+  /// false when the file or line is unknown, or a noted file has changed.
+  /// Not thread-safe: it keeps the last file read again.
   bool GetLine(const std::string& path, int line, std::string* out) const;
 
  private:
+  /// The text of `path`, or null when it is unknown or no longer as noted.
+  const std::string* Text(const std::string& path) const;
+
   std::map<std::string, std::string> files_;
+  std::map<std::string, SourceFingerprint> on_disk_;
+  // Diagnostics are printed sorted by path, so remembering the one file
+  // last read again avoids reading it once per diagnostic.
+  mutable std::string reread_path_;
+  mutable std::string reread_text_;
+  mutable bool reread_ok_ = false;
 };
 
 /// An ordered collection of diagnostics.

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "diagnostic.h"
+#include "scan.h"
 
 namespace signpost {
 
@@ -48,8 +49,20 @@ SourcePos PositionOf(std::string_view text, size_t offset, int first_line) {
 }
 
 bool CheckEncoding(std::string_view text, EncodingProblem* problem) {
-  for (size_t i = 0; i < text.size();) {
-    if (text[i] == '\0') {
+  const char* data = text.data();
+  const size_t size = text.size();
+  for (size_t i = 0; i < size;) {
+    // Entries are almost all ASCII: skip 8 bytes at a time while a word has
+    // no NUL and no byte >= 0x80 (the byte-at-a-time loop was a tenth of a
+    // whole `check`).
+    while (i + 8 <= size && IsPlainAsciiWord(data + i)) i += 8;
+    if (i >= size) break;
+    auto c = static_cast<unsigned char>(data[i]);
+    if (c >= 0x01 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c == 0) {
       problem->pos = PositionOf(text, i);
       problem->message = "the file contains a NUL byte (a zero byte)";
       problem->hint =
@@ -59,7 +72,7 @@ bool CheckEncoding(std::string_view text, EncodingProblem* problem) {
     int len = Utf8SequenceLength(text, i);
     if (len == 0) {
       char byte[8];
-      std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[i]));
+      std::snprintf(byte, sizeof byte, "0x%02x", c);
       problem->pos = PositionOf(text, i);
       problem->message = std::string("the file is not valid UTF-8 (byte ") + byte + ")";
       problem->hint =

@@ -1,6 +1,8 @@
 #include "validate.h"
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -11,6 +13,7 @@
 
 #include "front_matter.h"
 #include "phone.h"
+#include "scan.h"
 #include "suggest.h"
 
 namespace signpost {
@@ -55,6 +58,16 @@ std::string Quote(std::string_view s) {
   std::string v(s.substr(0, 80));
   if (s.size() > 80) v += "...";
   return "`" + SanitizeForDisplay(v) + "`";
+}
+
+// "field[i]": the position key of a list item.
+std::string ItemKey(std::string_view field, size_t i) {
+  char digits[24];
+  char* end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string key;
+  key.reserve(field.size() + static_cast<size_t>(end - digits) + 2);
+  key.append(field).append(1, '[').append(digits, end).append(1, ']');
+  return key;
 }
 
 // Repeats in a short list: a linear scan beats a std::set's allocations
@@ -239,6 +252,8 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
     if (i > start) links.push_back({start, std::string(body.substr(start, i - start))});
   };
   for (size_t i = 0; i < body.size(); ++i) {
+    i = FindAnyByte(body, i, ']', '<');  // the only bytes a link can start at
+    if (i >= body.size()) break;
     char c = body[i];
     if (c == ']' && i + 1 < body.size() && body[i + 1] == '(') {
       add_destination(i + 2);
@@ -272,6 +287,9 @@ std::vector<BodyLink> FindBodyLinks(std::string_view body) {
 
 std::vector<BodyHtmlTag> FindHtmlTags(std::string_view body) {
   std::vector<BodyHtmlTag> tags;
+  // Every tag starts with '<', which most bodies never contain: for them
+  // one memchr is the whole scan.
+  if (body.find('<') == std::string_view::npos) return tags;
   auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   char fence_char = 0;
   size_t fence_len = 0;
@@ -297,7 +315,11 @@ std::vector<BodyHtmlTag> FindHtmlTags(std::string_view body) {
       line_start = line_end + 1;
       continue;
     }
+    const std::string_view line = body.substr(0, line_end);
     for (size_t k = line_start; k < line_end;) {
+      // Only these bytes start anything this loop acts on.
+      k = FindAnyByte(line, k, '\\', '`', '<');
+      if (k >= line_end) break;
       char c = body[k];
       if (c == '\\') {
         k += 2;
@@ -476,35 +498,52 @@ class Checker {
   void Run() {
     CheckSite();
     CheckTaxonomy();
-    // Entries are independent: two threads check halves into their own
-    // lists, merged in order (and sorted later), so output is deterministic.
     const auto& sv = c_.services;
-    if (sv.size() >= 512) {
-      Diagnostics second;
-      Checker other(c_, today_, &second);
-      size_t half = sv.size() / 2;
-      std::thread worker([&] {
-        for (size_t i = half; i < sv.size(); ++i) other.CheckService(sv[i]);
-      });
-      for (size_t i = 0; i < half; ++i) CheckService(sv[i]);
-      worker.join();
-      diags_->Append(second);
-    } else {
+    if (sv.size() < 512) {
       for (const Service& s : sv) CheckService(s);
+      CheckLookAlikes();
+      return;
     }
-    CheckLookAlikes();
+    // Entries are independent of each other and of the look-alike pass. A
+    // second thread runs the look-alikes, then both take chunks of entries
+    // as they come free (fixed halves left one thread idle through the
+    // serial look-alike pass). Each chunk has its own list, merged in
+    // order, so the output is what one thread would write.
+    constexpr size_t kChunk = 64;
+    const size_t chunks = (sv.size() + kChunk - 1) / kChunk;
+    std::vector<Diagnostics> chunk_diags(chunks);
+    std::atomic<size_t> next{0};
+    auto check_chunks = [&](Checker* checker) {
+      for (size_t k; (k = next.fetch_add(1)) < chunks;) {
+        checker->diags_ = &chunk_diags[k];
+        for (size_t i = k * kChunk; i < std::min(sv.size(), (k + 1) * kChunk); ++i) {
+          checker->CheckService(sv[i]);
+        }
+      }
+    };
+    Diagnostics look_alikes;
+    Checker other(c_, today_, &look_alikes);
+    std::thread worker([&] {
+      other.CheckLookAlikes();
+      check_chunks(&other);
+    });
+    Diagnostics* own = diags_;
+    check_chunks(this);
+    worker.join();
+    diags_ = own;
+    for (const Diagnostics& d : chunk_diags) diags_->Append(d);
+    diags_->Append(look_alikes);
   }
 
  private:
   // --- helpers -----------------------------------------------------------
 
-  void Error(const Service& s, const std::string& key, std::string message, std::string hint = "") {
+  void Error(const Service& s, std::string_view key, std::string message, std::string hint = "") {
     SourcePos p = s.PosOf(key);
     diags_->Error(s.path, p.line, p.column, std::move(message), std::move(hint));
   }
 
-  void Warning(const Service& s, const std::string& key, std::string message,
-               std::string hint = "") {
+  void Warning(const Service& s, std::string_view key, std::string message, std::string hint = "") {
     SourcePos p = s.PosOf(key);
     diags_->Warning(s.path, p.line, p.column, std::move(message), std::move(hint));
   }
@@ -524,10 +563,10 @@ class Checker {
     diags_->Error(c_.taxonomy.path, p.line, p.column, std::move(message), std::move(hint));
   }
 
-  bool Has(const Service& s, const std::string& key) const { return s.positions.count(key) > 0; }
+  bool Has(const Service& s, std::string_view key) const { return s.positions.count(key) > 0; }
 
   // Reports a value `signpost new` left to be filled in; true when it was one.
-  bool Placeholder(const Service& s, const std::string& key, const std::string& value) {
+  bool Placeholder(const Service& s, std::string_view key, const std::string& value) {
     if (!IsPlaceholder(value)) return false;
     Error(s, key, "replace the placeholder " + Quote(value),
           "write the real value; the comment above the field explains it");
@@ -535,40 +574,42 @@ class Checker {
   }
 
   // Checks a closed-vocabulary value: `what` is "referral route" etc.
-  void Vocabulary(const Service& s, const std::string& key, const std::string& field,
+  void Vocabulary(const Service& s, std::string_view key, std::string_view field,
                   const std::string& value, const std::vector<std::string>& allowed) {
     if (Placeholder(s, key, value) || Contains(allowed, value)) return;
-    Error(s, key, "`" + field + "` cannot be " + Quote(value) + DidYouMean(value, allowed),
+    Error(s, key,
+          "`" + std::string(field) + "` cannot be " + Quote(value) + DidYouMean(value, allowed),
           "use one of: " + JoinList(allowed));
   }
 
   // Reports `v` when `seen` already holds it; true when it was a repeat.
-  bool IsRepeat(const Service& s, const std::string& key, const std::string& field,
+  bool IsRepeat(const Service& s, std::string_view key, std::string_view field,
                 const std::string& v, SeenSet* seen) {
     if (seen->Insert(v)) return false;
-    Error(s, key, Quote(v) + " is listed twice in `" + field + "`", "remove the repeat");
+    Error(s, key, Quote(v) + " is listed twice in `" + std::string(field) + "`",
+          "remove the repeat");
     return true;
   }
 
   // A list with a closed vocabulary: no unknown values, no repeats.
-  void VocabularyList(const Service& s, const std::string& field,
+  void VocabularyList(const Service& s, std::string_view field,
                       const std::vector<std::string>& values,
                       const std::vector<std::string>& allowed) {
     SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
-      std::string key = field + "[" + std::to_string(i) + "]";
+      std::string key = ItemKey(field, i);
       Vocabulary(s, key, field, values[i], allowed);
       IsRepeat(s, key, field, values[i], &seen);
     }
   }
 
   // A list naming taxonomy slugs (`what` = "category" etc.).
-  void TaxonomyList(const Service& s, const std::string& field,
+  void TaxonomyList(const Service& s, std::string_view field,
                     const std::vector<std::string>& values, const std::vector<std::string>& allowed,
                     const std::string& what) {
     SeenSet seen;
     for (size_t i = 0; i < values.size(); ++i) {
-      std::string key = field + "[" + std::to_string(i) + "]";
+      std::string key = ItemKey(field, i);
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
       if (IsRepeat(s, key, field, v, &seen)) continue;
@@ -587,7 +628,7 @@ class Checker {
     return JoinList(head) + " and " + std::to_string(v.size() - 12) + " more";
   }
 
-  void PhoneNumber(const Service& s, const std::string& key, const std::string& value) {
+  void PhoneNumber(const Service& s, std::string_view key, const std::string& value) {
     if (Placeholder(s, key, value)) return;
     std::string problem = PhoneProblem(value);
     if (problem.empty()) return;
@@ -596,7 +637,7 @@ class Checker {
           "numbers such as \"111\", \"116 123\" or \"85258\" are fine");
   }
 
-  void WebAddress(const Service& s, const std::string& key, const std::string& value) {
+  void WebAddress(const Service& s, std::string_view key, const std::string& value) {
     if (Placeholder(s, key, value) || IsWebUrl(value)) return;
     std::string hint =
         "write the full address starting with https://, e.g. \"https://example.org/page\"";
@@ -606,8 +647,8 @@ class Checker {
           "add https:// at the start: \"https://" + SanitizeForDisplay(value.substr(0, 80)) + "\"";
     }
     Error(s, key,
-          "`" + key + "` must be a web address starting with https:// or http://, not " +
-              Quote(value),
+          "`" + std::string(key) +
+              "` must be a web address starting with https:// or http://, not " + Quote(value),
           hint);
   }
 
@@ -720,30 +761,30 @@ class Checker {
 
   // --- one service ------------------------------------------------------
 
-  void PlainText(const Service& s, const std::string& key, const std::string& value,
+  void PlainText(const Service& s, std::string_view key, const std::string& value,
                  size_t max_length) {
     if (!Has(s, key) || Placeholder(s, key, value)) return;
-    std::string trimmed = value;
-    trimmed.erase(0, trimmed.find_first_not_of(" \t"));
-    if (trimmed.empty()) {
-      Error(s, key, "`" + key + "` is empty", "write the " + key + " between the quotes");
+    if (value.find_first_not_of(" \t") == std::string::npos) {
+      Error(s, key, "`" + std::string(key) + "` is empty",
+            "write the " + std::string(key) + " between the quotes");
       return;
     }
-    if (value.find_first_of("\r\n") != std::string::npos) {
-      Error(s, key, "`" + key + "` must be a single line", "remove the line breaks");
+    if (FindAnyByte(value, 0, '\r', '\n') < value.size()) {
+      Error(s, key, "`" + std::string(key) + "` must be a single line", "remove the line breaks");
     }
     if (max_length && CodePointCount(value) > max_length) {
       Error(s, key,
-            "`" + key + "` is " + std::to_string(CodePointCount(value)) +
+            "`" + std::string(key) + "` is " + std::to_string(CodePointCount(value)) +
                 " characters long; the limit is " + std::to_string(max_length),
             "keep it to one short sentence; put the detail in the text below the +++ line");
     }
     bool html = false;
-    for (size_t i = 0; i + 1 < value.size(); ++i) {
+    for (size_t i = value.find('<'); i != std::string::npos && i + 1 < value.size();
+         i = value.find('<', i + 1)) {
       char n = value[i + 1];
-      if (value[i] == '<' &&
-          ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' || n == '!')) {
+      if ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '/' || n == '!') {
         html = true;
+        break;
       }
     }
     bool markdown = value.find("](") != std::string::npos ||
@@ -759,23 +800,23 @@ class Checker {
 
   // An optional text field written but left empty: harmless, but an
   // editor probably meant to fill it in or uncommented an example.
-  void EmptyOptional(const Service& s, const std::string& key, const std::string& value) {
+  void EmptyOptional(const Service& s, std::string_view key, const std::string& value) {
     if (!Has(s, key) || value.find_first_not_of(" \t") != std::string::npos) return;
-    std::string shown = key.substr(key.find('.') == std::string::npos ? 0 : key.find('.') + 1);
+    std::string shown(key.substr(key.find('.') == std::string::npos ? 0 : key.find('.') + 1));
     Warning(s, key, "`" + shown + "` is empty", "leave the field out instead of empty");
   }
 
-  void CheckSlugList(const Service& s, const std::string& field,
+  void CheckSlugList(const Service& s, std::string_view field,
                      const std::vector<std::string>& values) {
     SeenSet seen;
     int unknown_slugs = 0;
     for (size_t i = 0; i < values.size(); ++i) {
-      std::string key = field + "[" + std::to_string(i) + "]";
+      std::string key = ItemKey(field, i);
       const std::string& v = values[i];
       if (Placeholder(s, key, v)) continue;
       if (IsRepeat(s, key, field, v, &seen)) continue;
       if (v == s.slug) {
-        Error(s, key, "`" + field + "` names this entry itself", "remove " + Quote(v));
+        Error(s, key, "`" + std::string(field) + "` names this entry itself", "remove " + Quote(v));
         continue;
       }
       if (!IsSlug(v)) {
@@ -785,7 +826,7 @@ class Checker {
           base.resize(base.size() - 3);
         }
         std::string fix = SuggestSlug(base);
-        Error(s, key, Quote(v) + " in `" + field + "` is not a service slug",
+        Error(s, key, Quote(v) + " in `" + std::string(field) + "` is not a service slug",
               "name the other entry by its file name without .md" +
                   (fix.empty() ? std::string() : ", e.g. \"" + fix + "\""));
         continue;
@@ -797,7 +838,8 @@ class Checker {
         // Suggesting costs a pass over every slug: only for the first few.
         std::string suggestion = ++unknown_slugs <= 20 ? DidYouMean(v, slugs_) : "";
         Error(s, key,
-              "`" + field + "` names " + Quote(v) + ", but there is no such service" + suggestion,
+              "`" + std::string(field) + "` names " + Quote(v) + ", but there is no such service" +
+                  suggestion,
               "use the file name (without .md) of an entry in the services folder");
       }
     }
@@ -813,12 +855,12 @@ class Checker {
       }
       SeenSet seen;
       for (size_t j = 0; j < h.days.size(); ++j) {
-        std::string key = prefix + "days[" + std::to_string(j) + "]";
+        auto key = [&] { return ItemKey(prefix + "days", j); };  // only for a problem
         if (!Contains(kDays, h.days[j])) {
-          Error(s, key, "`days` cannot be " + Quote(h.days[j]) + DidYouMean(h.days[j], kDays),
+          Error(s, key(), "`days` cannot be " + Quote(h.days[j]) + DidYouMean(h.days[j], kDays),
                 "use one of: " + JoinList(kDays));
         } else if (!seen.Insert(h.days[j])) {
-          Error(s, key, Quote(h.days[j]) + " is listed twice in `days`", "remove the repeat");
+          Error(s, key(), Quote(h.days[j]) + " is listed twice in `days`", "remove the repeat");
         }
       }
       bool opens_ok = Has(s, prefix + "opens") && IsTime(h.opens, false);
@@ -911,7 +953,7 @@ class Checker {
          {std::pair{"languages", &s.languages}, std::pair{"accessibility", &s.accessibility},
           std::pair{"keywords", &s.keywords}}) {
       for (size_t i = 0; i < list->size(); ++i) {
-        std::string key = std::string(field) + "[" + std::to_string(i) + "]";
+        std::string key = ItemKey(field, i);
         if (Placeholder(s, key, (*list)[i])) continue;
         if ((*list)[i].find_first_not_of(" \t") == std::string::npos) {
           Error(s, key, "empty text in `" + std::string(field) + "`", "remove the empty item");
@@ -969,8 +1011,11 @@ class Checker {
   void CheckBody(const Service& s) {
     PositionCursor links(s.body, s.body_line);
     int reported = 0;
-    for (const BodyLink& link : FindBodyLinks(s.body)) {
-      std::string scheme = LinkScheme(link.url);
+    const std::vector<BodyLink> body_links = FindBodyLinks(s.body);
+    std::vector<std::string> schemes;  // one per link, for the check below
+    schemes.reserve(body_links.size());
+    for (const BodyLink& link : body_links) {
+      const std::string& scheme = schemes.emplace_back(LinkScheme(link.url));
       if (scheme.empty() || Contains(kLinkSchemes, scheme)) continue;
       SourcePos p = links.At(link.offset);
       if (++reported > kMaxReportsPerRule) continue;
@@ -980,7 +1025,7 @@ class Checker {
           "link to a web page (https://...) or remove the link");
     }
     TooMany(s, reported, "links with a scheme that is not allowed");
-    CheckBodyLinksWithoutScheme(s);
+    CheckBodyLinksWithoutScheme(s, body_links, schemes);
     CheckBodyHtml(s);
     // `signpost new` writes its body guidance as lines starting "TODO:".
     PositionCursor todos(s.body, s.body_line);
@@ -1000,11 +1045,13 @@ class Checker {
 
   // Links an editor meant as web or email addresses but wrote without
   // https:// or mailto:; the browser would read them as pages of this site.
-  void CheckBodyLinksWithoutScheme(const Service& s) {
+  void CheckBodyLinksWithoutScheme(const Service& s, const std::vector<BodyLink>& links,
+                                   const std::vector<std::string>& schemes) {
     PositionCursor cursor(s.body, s.body_line);
     int reported = 0;
-    for (const BodyLink& link : FindBodyLinks(s.body)) {
-      if (!LinkScheme(link.url).empty()) continue;
+    for (size_t i = 0; i < links.size(); ++i) {
+      const BodyLink& link = links[i];
+      if (!schemes[i].empty()) continue;
       std::string fix;
       std::string message;
       if (IsEmail(link.url)) {
@@ -1094,11 +1141,15 @@ class Checker {
     // (later, earlier) -> what they share, in the order found.
     std::map<std::pair<size_t, size_t>, std::vector<Shared>> pairs;
     std::unordered_map<std::string, std::vector<size_t>> by_key;
-    auto note = [&](size_t i, const std::string& index_key, const Shared& shared) {
+    // The reason is put into words only for a pair found: nearly every
+    // entry shares nothing, and sanitising three values each cost more than
+    // the rest of this pass.
+    auto note = [&](size_t i, const std::string& index_key, const char* key, const char* what,
+                    const std::string& value) {
       auto& earlier = by_key[index_key];
       for (size_t j : earlier) {
         if (!Acknowledged(sv[i], sv[j])) {
-          pairs[{i, j}].push_back(shared);
+          pairs[{i, j}].push_back({key, what + SanitizeForDisplay(value)});
           break;
         }
       }
@@ -1112,15 +1163,15 @@ class Checker {
         if (value->empty() || !PhoneProblem(*value).empty()) continue;
         std::string digits = NormalisePhone(*value);
         if (!numbers.insert(digits).second) continue;
-        note(i, "tel:" + digits, {field, "same phone number " + SanitizeForDisplay(*value)});
+        note(i, "tel:" + digits, field, "same phone number ", *value);
       }
       if (!s.contact.email.empty() && IsEmail(s.contact.email)) {
-        note(i, "mail:" + Lower(s.contact.email),
-             {"contact.email", "same email address " + SanitizeForDisplay(s.contact.email)});
+        note(i, "mail:" + Lower(s.contact.email), "contact.email", "same email address ",
+             s.contact.email);
       }
       if (!s.contact.website.empty() && IsWebUrl(s.contact.website)) {
-        note(i, "web:" + WebsiteKey(s.contact.website),
-             {"contact.website", "same website " + SanitizeForDisplay(s.contact.website)});
+        note(i, "web:" + WebsiteKey(s.contact.website), "contact.website", "same website ",
+             s.contact.website);
       }
     }
     SimilarNames(&pairs);

@@ -1,6 +1,7 @@
 #include "catalogue.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <cstdlib>
 
 namespace signpost {
@@ -36,6 +37,19 @@ BOOST_AUTO_TEST_CASE(date_validity_knows_leap_years) {
 BOOST_AUTO_TEST_CASE(dates_format_in_nhs_style) {
   BOOST_TEST((Date{2026, 9, 4}.ToIso()) == "2026-09-04");
   BOOST_TEST((Date{2026, 9, 4}.ToLong()) == "4 September 2026");
+}
+
+BOOST_AUTO_TEST_CASE(iso_dates_match_printf_for_any_fields) {
+  // ToIso writes digits by hand; printf's "%04d-%02d-%02d" is the definition.
+  for (int year : {0, 1, 9, 10, 99, 999, 1000, 2026, 9999, 10000, -1, -2026}) {
+    for (int month : {0, 1, 9, 10, 12, 99, 100, -1}) {
+      for (int day : {0, 1, 9, 10, 31, 99, 100, -5}) {
+        char want[64];
+        std::snprintf(want, sizeof want, "%04d-%02d-%02d", year, month, day);
+        BOOST_TEST((Date{year, month, day}.ToIso()) == want);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(today_can_be_pinned_for_reproducible_runs) {
