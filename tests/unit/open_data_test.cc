@@ -1,13 +1,16 @@
 #include "open_data.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "content_fixture.h"
 #include "page_context.h"
 #include "sample_catalogue.h"
 
@@ -304,6 +307,35 @@ BOOST_AUTO_TEST_CASE(export_matches_the_dom_writer_byte_for_byte) {
   BOOST_TEST(OpenDataJson(c) == ReferenceOpenDataJson(c));
   Catalogue empty;
   BOOST_TEST(OpenDataJson(empty) == ReferenceOpenDataJson(empty));
+}
+
+// A large directory is streamed to its file in pieces; the pieces must join
+// into exactly the document, and the file must hold exactly those bytes.
+BOOST_AUTO_TEST_CASE(a_large_export_streams_in_pieces_to_the_same_bytes) {
+  Catalogue c = testing::SampleCatalogue();
+  std::vector<Service> copies;
+  for (int i = 0; i < 300; ++i) {
+    for (const Service& s : testing::SampleCatalogue().services) {
+      Service copy = s;
+      copy.slug = s.slug + "-copy-" + std::to_string(i);
+      copies.push_back(copy);
+    }
+  }
+  for (Service& s : copies) c.services.push_back(std::move(s));
+  std::sort(c.services.begin(), c.services.end(),
+            [](const Service& a, const Service& b) { return a.slug < b.slug; });
+  std::string text = OpenDataJson(c);
+  BOOST_REQUIRE(text.size() > 3 * 256 * 1024);  // several pieces
+  BOOST_TEST(text == ReferenceOpenDataJson(c));
+  testing::TempDir tmp;
+  Diagnostics diags;
+  SiteWriter writer(tmp.path() + "/site");
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BOOST_REQUIRE(WriteOpenData(c, &writer, &diags));
+  BOOST_REQUIRE(writer.Commit(&diags));
+  std::ifstream in(tmp.path() + "/site/data/services.json", std::ios::binary);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(written == text);
 }
 
 BOOST_AUTO_TEST_CASE(every_string_field_is_escaped_as_nlohmann_does) {
