@@ -201,6 +201,10 @@ struct Service {
   std::vector<Location> locations;
   std::vector<Hours> hours;
 
+  /// XXH3-64 of the entry file's bytes: everything the entry says, so an
+  /// incremental build (signpost serve) can tell a changed entry.
+  uint64_t source_hash = 0;
+
   std::string body;   ///< Markdown after the closing "+++".
   int body_line = 0;  ///< 1-based line of the .md where `body` starts.
 

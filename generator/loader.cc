@@ -813,20 +813,41 @@ struct EntryFile {
   bool ok = false;
   ReadResult read = ReadResult::kOk;
   Diagnostics diags;
+  FileStamp stamp;      ///< Taken before reading, when loading with a cache.
+  bool reused = false;  ///< Taken from the cache, not read.
 };
+
+FileStamp StampOf(const struct stat& st) {
+  FileStamp stamp;
+  stamp.device = st.st_dev;
+  stamp.inode = st.st_ino;
+  stamp.size = st.st_size;
+  stamp.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  stamp.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  return stamp;
+}
 
 // Reads and parses one entry into *service.
 void LoadEntry(EntryFile* e, Service* service) {
   e->read = ReadContentFile(e->path, kMaxEntryBytes, &e->text, &e->diags);
   if (e->read != ReadResult::kOk) return;
   e->ok = ParseServiceEntry(e->path, e->slug, e->text, service, &e->diags);
-  if (e->diags.empty()) {
-    e->fingerprint = SourceFingerprint::Of(e->text);
-    std::string().swap(e->text);
-  }
+  e->fingerprint = SourceFingerprint::Of(e->text);
+  service->source_hash = e->fingerprint.hash;
+  if (e->diags.empty()) std::string().swap(e->text);
 }
 
 }  // namespace
+
+void EntryCache::Restore(Catalogue* catalogue) {
+  for (Service& s : catalogue->services) {
+    auto it = entries_.find(s.path);
+    if (it == entries_.end()) continue;
+    it->second.service = std::move(s);
+    it->second.has_service = true;
+  }
+  catalogue->services.clear();
+}
 
 bool ParseServiceEntry(const std::string& path, const std::string& slug, std::string_view text,
                        Service* service, Diagnostics* diags) {
@@ -976,7 +997,7 @@ bool LoadTaxonomyFile(const std::string& path, Taxonomy* taxonomy, SourceMap* so
 }
 
 bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                   Diagnostics* diags) {
+                   Diagnostics* diags, EntryCache* cache) {
   catalogue->content_dir = content_dir;
   bool io_ok = true;
   const fs::path root(content_dir);
@@ -1129,21 +1150,70 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   // per stage, moved across, held two copies of 10,000 Services at once);
   // the ones that fail are squeezed out below.
   std::vector<Service> services(entries.size());
+  // With a cache, an entry whose file still has the stamp it had when it was
+  // parsed is moved out of the cache instead. The cache is only read here
+  // (each thread takes distinct entries); it is updated after the join.
+  auto load = [cache](EntryFile* e, Service* service) {
+    if (cache != nullptr) {
+      struct stat st;
+      if (::lstat(e->path.c_str(), &st) == 0) e->stamp = StampOf(st);
+      auto it = cache->entries_.find(e->path);
+      if (it != cache->entries_.end() && e->stamp.size >= 0 && it->second.stamp == e->stamp &&
+          it->second.read_ok && (it->second.has_service || !it->second.parsed)) {
+        EntryCache::Entry& cached = it->second;
+        e->reused = true;
+        e->read = ReadResult::kOk;
+        e->ok = cached.parsed;
+        e->diags = cached.diags;
+        e->text = cached.text;
+        e->fingerprint = cached.fingerprint;
+        if (cached.has_service) {
+          *service = std::move(cached.service);
+          cached.has_service = false;
+        }
+        return;
+      }
+    }
+    LoadEntry(e, service);
+  };
   const size_t workers = std::min<size_t>(2, std::max<size_t>(1, entries.size() / 64));
   if (workers > 1) {
     // Each thread takes the next file as it comes free, so one 1 MiB entry
     // does not leave the other thread waiting at the end.
     std::atomic<size_t> next{0};
-    auto work = [&entries, &services, &next] {
-      for (size_t i; (i = next.fetch_add(1)) < entries.size();)
-        LoadEntry(&entries[i], &services[i]);
+    auto work = [&entries, &services, &next, &load] {
+      for (size_t i; (i = next.fetch_add(1)) < entries.size();) load(&entries[i], &services[i]);
     };
     std::vector<std::thread> threads;
     for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
     work();  // the calling thread is the last worker
     for (auto& t : threads) t.join();
   } else {
-    for (size_t i = 0; i < entries.size(); ++i) LoadEntry(&entries[i], &services[i]);
+    for (size_t i = 0; i < entries.size(); ++i) load(&entries[i], &services[i]);
+  }
+  if (cache != nullptr) {
+    // The cache now describes exactly the files of this load; Restore()
+    // gives it their Services after the build.
+    std::unordered_map<std::string, EntryCache::Entry> next;
+    next.reserve(entries.size());
+    cache->reused_ = cache->parsed_ = 0;
+    for (EntryFile& e : entries) {
+      if (e.reused) {
+        ++cache->reused_;
+      } else {
+        ++cache->parsed_;
+      }
+      if (e.read != ReadResult::kOk || e.stamp.size < 0) continue;  // read again next time
+      EntryCache::Entry entry;
+      entry.stamp = e.stamp;
+      entry.read_ok = true;
+      entry.parsed = e.ok;
+      entry.diags = e.diags;
+      entry.text = e.text;
+      entry.fingerprint = e.fingerprint;
+      next.emplace(e.path, std::move(entry));
+    }
+    cache->entries_ = std::move(next);
   }
 
   size_t kept = 0;

@@ -5,8 +5,10 @@
 #ifndef SIGNPOST_LOADER_H_
 #define SIGNPOST_LOADER_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "catalogue.h"
 #include "diagnostic.h"
@@ -16,13 +18,57 @@ namespace signpost {
 /// Largest entry file accepted, in bytes (DESIGN.md: over 1 MiB is an error).
 constexpr size_t kMaxEntryBytes = 1 << 20;
 
+class EntryCache;
+
 /// Loads `content_dir` into *catalogue (services sorted by slug; entries that
 /// could not be read are left out). Every file read is added to *sources so
 /// diagnostics can echo its lines; every problem goes to *diags. Returns
 /// false when a file could not be read for a reason other than its content
 /// (permissions, disk errors, a missing content folder): exit code 3.
+/// With a `cache`, entries whose files are unchanged since the cache was
+/// filled are taken from it instead of being read and parsed again.
 bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                   Diagnostics* diags);
+                   Diagnostics* diags, EntryCache* cache = nullptr);
+
+/// What identifies one version of a file without reading it: an edit, a
+/// replacement or a `touch` changes at least one of these.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t size = -1;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+/// The service entries of earlier loads, kept between builds of one process
+/// (signpost serve) so the next LoadCatalogue re-reads and re-parses only
+/// the files that changed. LoadCatalogue takes the Services out of the cache
+/// (no copies of 10,000 entries); Restore() puts them back after the build.
+class EntryCache {
+ public:
+  /// Moves `catalogue`'s services back into the cache, for the next load.
+  void Restore(Catalogue* catalogue);
+  /// Entries the last load took from the cache / had to parse.
+  size_t reused() const { return reused_; }
+  size_t parsed() const { return parsed_; }
+
+ private:
+  friend bool LoadCatalogue(const std::string&, Catalogue*, SourceMap*, Diagnostics*, EntryCache*);
+  struct Entry {
+    FileStamp stamp;
+    bool read_ok = false;  ///< The file was read (diagnostics may still say it is bad).
+    bool parsed = false;   ///< ParseServiceEntry succeeded.
+    Diagnostics diags;     ///< The loader's own, for this file.
+    std::string text;      ///< Kept only when diags is not empty (to echo lines).
+    SourceFingerprint fingerprint;
+    bool has_service = false;  ///< `service` holds the parsed entry (between builds).
+    Service service;
+  };
+  std::unordered_map<std::string, Entry> entries_;  // by path
+  size_t reused_ = 0;
+  size_t parsed_ = 0;
+};
 
 /// Loads just taxonomy.toml at `path` (for `signpost new`, which lists the
 /// valid slugs in the skeleton's comments). False when it is unusable.

@@ -619,6 +619,89 @@ BOOST_DATA_TEST_CASE(settings_files_are_checked, boost::unit_test::data::make(kS
   BOOST_TEST(Only(l, path) == c.expected);
 }
 
+// ---- the entry cache (signpost serve) ----------------------------------------
+
+// What a load produced, for comparing loads with and without the cache.
+std::string Snapshot(const Catalogue& c, const Diagnostics& diags) {
+  std::string out;
+  for (const Service& s : c.services) {
+    out += s.slug + "|" + s.name + "|" + std::to_string(s.source_hash) + "|" + s.body + "|" +
+           std::to_string(s.positions.size()) + "\n";
+  }
+  for (const Diagnostic& d : diags.items()) {
+    out += d.path + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
+           d.message + "\n";
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(entry_cache_reparses_only_changed_files) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string content = dir.path() + "/content";
+  std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
+  // Enough entries for both loader threads.
+  for (int i = 0; i < 200; ++i) {
+    std::string slug = "copy-" + std::to_string(i);
+    dir.Write("content/services/" + slug + ".md", Edit(beta, "Beta Peer Support", "Copy " + slug));
+  }
+  dir.Write("content/services/broken-entry.md", Edit(beta, "cost = \"free\"", "cost \"free\""));
+  EntryCache cache;
+  auto load = [&](std::string* snapshot) {
+    Catalogue c;
+    SourceMap sources;
+    Diagnostics diags;
+    BOOST_TEST(LoadCatalogue(content, &c, &sources, &diags, &cache));
+    diags.Sort();
+    *snapshot = Snapshot(c, diags);
+    // The broken entry's line is still echoed from a cached load.
+    std::string line;
+    BOOST_TEST(sources.GetLine(content + "/services/broken-entry.md", 9, &line));
+    BOOST_TEST(line == "cost \"free\"");
+    cache.Restore(&c);
+    return c.services.size();
+  };
+  auto fresh = [&] {
+    Loaded l = Load(content);
+    return Snapshot(l.catalogue, l.diags);
+  };
+  std::string first, second;
+  load(&first);
+  BOOST_TEST(cache.parsed() == 203u);
+  BOOST_TEST(first == fresh());
+  load(&second);
+  BOOST_TEST(cache.reused() == 203u);
+  BOOST_TEST(cache.parsed() == 0u);
+  BOOST_TEST(second == first);
+
+  // An edit of the same length still counts (modification time).
+  std::string path = content + "/services/copy-7.md";
+  std::string text = testing::ReadFile(path);
+  dir.Write("content/services/copy-7.md", Edit(text, "Copy copy-7", "Copy copy-X"));
+  // A removed file and a new one.
+  std::filesystem::remove(content + "/services/copy-8.md");
+  dir.Write("content/services/new-one.md", Edit(beta, "Beta Peer Support", "A new one"));
+  std::string third;
+  load(&third);
+  BOOST_TEST(cache.parsed() == 2u);
+  BOOST_TEST(cache.reused() == 201u);
+  BOOST_TEST(third == fresh());
+  BOOST_TEST(third.find("Copy copy-X") != std::string::npos);
+  BOOST_TEST(third.find("copy-8|") == std::string::npos);
+
+  // Without Restore() the services are gone from the cache: parsed again.
+  {
+    Catalogue c;
+    SourceMap sources;
+    Diagnostics diags;
+    LoadCatalogue(content, &c, &sources, &diags, &cache);
+  }
+  std::string fourth;
+  load(&fourth);
+  BOOST_TEST(cache.parsed() == 202u);  // all but the broken entry, which has no Service
+  BOOST_TEST(fourth == third);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace signpost
