@@ -103,6 +103,7 @@ struct SiteConfig {
   /// "crisis_contacts[1].phone"); filled by the loader for diagnostics.
   KeyPositions positions;
   bool loaded = false;  ///< False when site.toml was missing or unusable.
+  uint64_t source_hash = 0;  ///< XXH3-64 of the file's bytes.
 };
 
 /// A step of the pathway (staying well ... crisis), in order.
@@ -138,6 +139,7 @@ struct Taxonomy {
   /// Where each key was written ("tiers[0].slug", "areas[2].postcodes[1]").
   KeyPositions positions;
   bool loaded = false;  ///< False when taxonomy.toml was missing or unusable.
+  uint64_t source_hash = 0;  ///< XXH3-64 of the file's bytes.
 
   const Tier* FindTier(const std::string& slug) const;
   const Category* FindCategory(const std::string& slug) const;

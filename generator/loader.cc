@@ -778,7 +778,7 @@ void ReadTaxonomy(toml::table& root, Reader* r, Taxonomy* taxonomy) {
 // Loads one TOML settings file (site.toml or taxonomy.toml).
 template <typename Fill>
 ReadResult LoadTomlFile(const std::string& path, SourceMap* sources, Diagnostics* diags,
-                        KeyPositions* positions, Fill fill) {
+                        KeyPositions* positions, Fill fill, uint64_t* source_hash = nullptr) {
   std::error_code ec;
   auto status = fs::symlink_status(path, ec);
   if (ec || !fs::exists(status)) {
@@ -790,6 +790,7 @@ ReadResult LoadTomlFile(const std::string& path, SourceMap* sources, Diagnostics
   std::string text;
   ReadResult result = ReadContentFile(path, kMaxEntryBytes, &text, diags);
   if (result != ReadResult::kOk) return result;
+  if (source_hash != nullptr) *source_hash = SourceFingerprint::Of(text).hash;
   sources->Add(path, text);
   if (!CheckFileEncoding(path, text, diags)) return ReadResult::kContentError;
   toml::table root;
@@ -1012,7 +1013,8 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   catalogue->site.path = site_path;
   ReadResult site_result =
       LoadTomlFile(site_path, sources, diags, &catalogue->site.positions,
-                   [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); });
+                   [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); },
+                   &catalogue->site.source_hash);
   catalogue->site.loaded = site_result == ReadResult::kOk;
   io_ok &= site_result != ReadResult::kIoError;
 
@@ -1020,7 +1022,8 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   catalogue->taxonomy.path = taxonomy_path;
   ReadResult taxonomy_result =
       LoadTomlFile(taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
-                   [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); });
+                   [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); },
+                   &catalogue->taxonomy.source_hash);
   catalogue->taxonomy.loaded = taxonomy_result == ReadResult::kOk;
   io_ok &= taxonomy_result != ReadResult::kIoError;
 

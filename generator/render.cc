@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -66,6 +68,60 @@ std::string NonBreaking(const std::string& s) {
 
 std::string ServiceHref(const std::string& slug) { return "services/" + slug + "/"; }
 
+// A running hash of what a page is made from (RenderMemo): each piece is
+// hashed with the hash so far as its seed, its length mixed in, so the order
+// and the boundaries of pieces count.
+class InputKey {
+ public:
+  explicit InputKey(uint64_t seed = 0) : hash_(seed) {}
+  InputKey& Add(std::string_view bytes) {
+    hash_ = XXH3_64bits_withSeed(bytes.data(), bytes.size(),
+                                 hash_ ^ (bytes.size() * 0x9E3779B97F4A7C15ull));
+    return *this;
+  }
+  InputKey& Add(uint64_t value) {
+    return Add(std::string_view(reinterpret_cast<const char*>(&value), sizeof value));
+  }
+  uint64_t value() const { return hash_; }
+
+ private:
+  uint64_t hash_;
+};
+
+// Mustache data whose every field also goes into a key, so the key of a
+// card (which many pages show) covers exactly what the card says.
+class KeyedData {
+ public:
+  void Set(const std::string& key, const std::string& value) {
+    data_.set(key, value);
+    key_.Add(key).Add(value);
+  }
+  void Set(const std::string& key, bool value) {
+    data_.set(key, value);
+    key_.Add(key).Add(value ? "\x01" : "\x00");
+  }
+  // Items set every key they use (see SetOrFalse).
+  void SetOrFalse(const std::string& key, const std::string& value) {
+    if (value.empty()) {
+      Set(key, false);
+    } else {
+      Set(key, value);
+    }
+  }
+  mu::data& data() { return data_; }
+  uint64_t key() const { return key_.value(); }
+
+ private:
+  mu::data data_;
+  InputKey key_;
+};
+
+// A card or list item and the key of what it shows.
+struct KeyedItem {
+  mu::data data;
+  uint64_t key = 0;
+};
+
 std::string UrlEncode(std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -107,8 +163,8 @@ struct SitemapEntry {
 
 class SiteRenderer {
  public:
-  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts)
-      : cat_(catalogue), writer_(writer), texts_(texts) {}
+  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts, RenderMemo* memo)
+      : cat_(catalogue), writer_(writer), texts_(texts), memo_(memo) {}
 
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
@@ -167,10 +223,17 @@ class SiteRenderer {
     Put(&common_, "crisis_contacts", std::move(crisis));
     common_.set("has_crisis_contacts", !cat_.site.crisis_contacts.empty());
 
+    // Every count a page may print goes into counts_key_ (see PageKey).
+    InputKey counts;
+    auto count = [&counts](size_t n) {
+      counts.Add(static_cast<uint64_t>(n));
+      return n;
+    };
     mu::data categories{mu::data::type::list}, by_slug;
     for (const Category& c : cat_.taxonomy.categories) {
-      mu::data d = TermData(c.name, "categories/" + c.slug + "/", c.description,
-                            CountIn([&](const Service& s) { return Has(s.categories, c.slug); }));
+      mu::data d =
+          TermData(c.name, "categories/" + c.slug + "/", c.description,
+                   count(CountIn([&](const Service& s) { return Has(s.categories, c.slug); })));
       categories.push_back(d);
       by_slug.set(c.slug, d);
     }
@@ -178,17 +241,26 @@ class SiteRenderer {
     Put(&common_, "categories_by_slug", std::move(by_slug));
     mu::data areas{mu::data::type::list};
     for (const Area& a : cat_.taxonomy.areas) {
-      areas.push_back(TermData(a.name, "areas/" + a.slug + "/", a.description,
-                               CountIn([&](const Service& s) { return Has(s.areas, a.slug); })));
+      areas.push_back(
+          TermData(a.name, "areas/" + a.slug + "/", a.description,
+                   count(CountIn([&](const Service& s) { return Has(s.areas, a.slug); }))));
     }
     Put(&common_, "areas", std::move(areas));
     mu::data tiers{mu::data::type::list};
     for (const Tier& t : cat_.taxonomy.tiers) {
       tiers.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description,
-                               CountIn([&](const Service& s) { return s.tier == t.slug; })));
+                               count(CountIn([&](const Service& s) { return s.tier == t.slug; }))));
     }
     Put(&common_, "tiers", std::move(tiers));
-    common_.set("service_count", std::to_string(published_.size()));
+    common_.set("service_count", std::to_string(count(published_.size())));
+    counts_key_ = counts.value();
+
+    // What every page is made from besides its own data: the site and
+    // taxonomy files, the templates and the (content-hashed) asset names.
+    InputKey global;
+    global.Add(cat_.site.source_hash).Add(cat_.taxonomy.source_hash).Add(theme_.source_hash());
+    for (const auto& [key, path] : assets_) global.Add(key).Add(path);
+    global_key_ = global.value();
   }
 
   static bool Has(const std::vector<std::string>& v, const std::string& x) {
@@ -229,31 +301,60 @@ class SiteRenderer {
     return JoinWords(names);
   }
 
-  mu::data Card(const Service& s) const {
-    mu::data d;
-    d.set("name", s.name);
-    d.set("slug", s.slug);
-    d.set("href", ServiceHref(s.slug));
-    d.set("organisation", s.organisation);
-    d.set("summary", s.summary);
-    d.set("self_referral", s.AcceptsSelfReferral());
-    d.set("cost", CostLabel(s.cost));
-    SetOrFalse(&d, "ages", FormatAges(s.age_min, s.age_max));
-    d.set("areas_text", AreasText(s));
+  KeyedItem Card(const Service& s) const {
+    KeyedData d;
+    d.Set("name", s.name);
+    d.Set("slug", s.slug);
+    d.Set("href", ServiceHref(s.slug));
+    d.Set("organisation", s.organisation);
+    d.Set("summary", s.summary);
+    d.Set("self_referral", s.AcceptsSelfReferral());
+    d.Set("cost", CostLabel(s.cost));
+    d.SetOrFalse("ages", FormatAges(s.age_min, s.age_max));
+    d.Set("areas_text", AreasText(s));
     const Tier* t = cat_.taxonomy.FindTier(s.tier);
-    SetOrFalse(&d, "tier_name", t ? t->name : "");
-    d.set("temporarily_closed", s.status == Status::kTemporarilyClosed);
-    SetOrFalse(&d, "reopens",
-               s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
-    d.set("phone", NonBreaking(s.contact.phone));
-    SetOrFalse(&d, "phone_href", TelHref(s.contact.phone));
-    return d;
+    d.SetOrFalse("tier_name", t ? t->name : "");
+    d.Set("temporarily_closed", s.status == Status::kTemporarilyClosed);
+    d.SetOrFalse("reopens",
+                 s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
+    d.Set("phone", NonBreaking(s.contact.phone));
+    d.SetOrFalse("phone_href", TelHref(s.contact.phone));
+    return {std::move(d.data()), d.key()};
   }
 
   mu::data CardList(const std::vector<const Service*>& services) const {
     mu::data list{mu::data::type::list};
-    for (const Service* s : services) list.push_back(cards_.at(s->slug));
+    for (const Service* s : services) list.push_back(cards_.at(s->slug).data);
     return list;
+  }
+
+  // The key of a page made from global inputs (`page`, the page's own
+  // identity) plus the cards of `services`, in order.
+  uint64_t ListKey(const std::string& page, const std::vector<const Service*>& services,
+                   InputKey key) const {
+    key.Add(page).Add(static_cast<uint64_t>(services.size()));
+    for (const Service* s : services) key.Add(cards_.at(s->slug).key);
+    return key.value();
+  }
+
+  // The base of every page's key: what all pages are made from, and the
+  // counts only for pages whose templates can print them.
+  InputKey PageKey(const std::string& template_name) const {
+    InputKey key(global_key_);
+    key.Add(template_name);
+    if (theme_.Uses(template_name, "count") || theme_.Uses(template_name, "count_text") ||
+        theme_.Uses(template_name, "service_count")) {
+      key.Add(counts_key_);
+    }
+    return key;
+  }
+
+  // With a memo, true when `rel` was made from the same inputs last time and
+  // is kept as it is; false when it must be rendered.
+  bool KeepIfUnchanged(const std::string& rel, uint64_t key) {
+    if (memo_ == nullptr || !memo_->Matches(rel, key) || !writer_->Keep(rel)) return false;
+    memo_->Record(rel, key, /*kept=*/true);
+    return true;
   }
 
   template <typename Pred>
@@ -266,8 +367,10 @@ class SiteRenderer {
   }
 
   // Renders page template `name` into `dir` + "index.html" (or `file`).
+  // `key` is the page's RenderMemo key (0: not memoised).
   bool Emit(const std::string& name, const std::string& dir, mu::data& page, Diagnostics* diags,
-            const std::string& file = "index.html", const std::string& root_override = "") {
+            const std::string& file = "index.html", const std::string& root_override = "",
+            uint64_t key = 0) {
     std::string root = root_override.empty() ? RootFor(dir) : root_override;
     page.set("root", root);
     page.set("canonical", cat_.site.base_url + dir);
@@ -288,7 +391,9 @@ class SiteRenderer {
                    "rendering " + dir + file + " failed: " + error);
       return false;
     }
-    return writer_->Write(dir + file, html, diags);
+    if (!writer_->Write(dir + file, html, diags)) return false;
+    if (memo_ != nullptr && key != 0) memo_->Record(dir + file, key, /*kept=*/false);
+    return true;
   }
 
   static mu::data Breadcrumbs(std::initializer_list<std::pair<std::string, std::string>> items) {
@@ -319,12 +424,12 @@ class SiteRenderer {
 
   // A name-and-link item for the long lists (A to Z, pathway cells), much
   // cheaper to copy than a full card.
-  static mu::data Item(const Service& s) {
-    mu::data d;
-    d.set("name", s.name);
-    d.set("href", ServiceHref(s.slug));
-    d.set("organisation", s.organisation);
-    return d;
+  static KeyedItem Item(const Service& s) {
+    KeyedData d;
+    d.Set("name", s.name);
+    d.Set("href", ServiceHref(s.slug));
+    d.Set("organisation", s.organisation);
+    return {std::move(d.data()), d.key()};
   }
 
   void RenderSmallPages(Diagnostics* diags) {
@@ -365,6 +470,10 @@ class SiteRenderer {
 
   void RenderCategory(const Category& c, Diagnostics* diags) {
     auto services = Select([&](const Service& s) { return Has(s.categories, c.slug); });
+    std::string dir = "categories/" + c.slug + "/";
+    AddToSitemap(dir, Latest(services));
+    uint64_t key = ListKey(dir, services, PageKey("category"));
+    if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(c.name, c.description);
     page.set("name", c.name);
     SetIf(&page, "intro", c.description);
@@ -373,15 +482,20 @@ class SiteRenderer {
     page.set("count_text",
              services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
-    std::string dir = "categories/" + c.slug + "/";
-    Emit("category", dir, page, diags);
-    AddToSitemap(dir, Latest(services));
+    Emit("category", dir, page, diags, "index.html", "", key);
   }
 
   // Local services first, then the borough-wide ones.
   void RenderArea(const Area& a, Diagnostics* diags) {
     auto local = Select([&](const Service& s) { return Has(s.areas, a.slug); });
     auto everyone = Select([](const Service& s) { return s.CoversAllAreas(); });
+    std::string dir = "areas/" + a.slug + "/";
+    std::vector<const Service*> all = local;
+    all.insert(all.end(), everyone.begin(), everyone.end());
+    AddToSitemap(dir, Latest(all));
+    uint64_t key =
+        ListKey(dir + "everyone", everyone, InputKey(ListKey(dir, local, PageKey("area"))));
+    if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(a.name, "Services in " + a.name + ". " + a.description);
     page.set("name", a.name);
     SetIf(&page, "intro", a.description);
@@ -391,26 +505,28 @@ class SiteRenderer {
     Put(&page, "everyone", CardList(everyone));
     page.set("has_everyone", !everyone.empty());
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
-    std::string dir = "areas/" + a.slug + "/";
-    Emit("area", dir, page, diags);
-    local.insert(local.end(), everyone.begin(), everyone.end());
-    AddToSitemap(dir, Latest(local));
+    Emit("area", dir, page, diags, "index.html", "", key);
   }
 
   void RenderTier(const Tier& t, Diagnostics* diags) {
     auto services = Select([&](const Service& s) { return s.tier == t.slug; });
+    std::string dir = "tiers/" + t.slug + "/";
+    AddToSitemap(dir, Latest(services));
+    uint64_t key = ListKey(dir, services, PageKey("tier"));
+    if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(t.name, t.description);
     page.set("name", t.name);
     SetIf(&page, "intro", t.description);
     Put(&page, "services", CardList(services));
     page.set("has_services", !services.empty());
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
-    std::string dir = "tiers/" + t.slug + "/";
-    Emit("tier", dir, page, diags);
-    AddToSitemap(dir, Latest(services));
+    Emit("tier", dir, page, diags, "index.html", "", key);
   }
 
   void RenderPathway(Diagnostics* diags) {
+    AddToSitemap("pathway/", Latest(published_));
+    // The items are cheap to build; the key is known once they are.
+    InputKey key = PageKey("pathway");
     mu::data page = PageData("Pathway map",
                              "Every service placed by need and by step of the pathway, "
                              "showing where there are gaps.");
@@ -444,7 +560,12 @@ class SiteRenderer {
         mu::data cell;
         cell.set("tier_name", cat_.taxonomy.tiers[t].name);
         mu::data items{mu::data::type::list};
-        for (const Service* s : services) items.push_back(Item(*s));
+        key.Add(static_cast<uint64_t>(services.size()));
+        for (const Service* s : services) {
+          KeyedItem item = Item(*s);
+          key.Add(item.key);
+          items.push_back(item.data);
+        }
         Put(&cell, "services", std::move(items));
         cell.set("empty", services.empty());
         gaps += services.empty();
@@ -457,11 +578,13 @@ class SiteRenderer {
     Put(&page, "rows", std::move(rows));
     page.set("gap_count", std::to_string(gaps));
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    AddToSitemap("pathway/", Latest(published_));
-    Emit("pathway", "pathway/", page, diags);
+    if (KeepIfUnchanged("pathway/index.html", key.value())) return;
+    Emit("pathway", "pathway/", page, diags, "index.html", "", key.value());
   }
 
   void RenderAtoZ(Diagnostics* diags) {
+    AddToSitemap("a-z/", Latest(published_));
+    InputKey key = PageKey("a-z");
     std::map<std::string, std::vector<const Service*>> by_letter;
     for (const Service* s : by_name_) by_letter[IndexLetter(s->name)].push_back(s);
     mu::data letters{mu::data::type::list}, groups{mu::data::type::list};
@@ -480,7 +603,12 @@ class SiteRenderer {
       if (!has) continue;
       mu::data g = l;
       mu::data items{mu::data::type::list};
-      for (const Service* s : it->second) items.push_back(Item(*s));
+      key.Add(letter).Add(static_cast<uint64_t>(it->second.size()));
+      for (const Service* s : it->second) {
+        KeyedItem item = Item(*s);
+        key.Add(item.key);
+        items.push_back(item.data);
+      }
       Put(&g, "services", std::move(items));
       groups.push_back(g);
     }
@@ -488,8 +616,8 @@ class SiteRenderer {
     Put(&page, "letters", std::move(letters));
     Put(&page, "groups", std::move(groups));
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    AddToSitemap("a-z/", Latest(published_));
-    Emit("a-z", "a-z/", page, diags);
+    if (KeepIfUnchanged("a-z/index.html", key.value())) return;
+    Emit("a-z", "a-z/", page, diags, "index.html", "", key.value());
   }
 
   // Every page is a job; both cores take jobs until none are left. The big
@@ -534,7 +662,30 @@ class SiteRenderer {
     return ok;
   }
 
+  // The key of a service page: its entry's bytes and the cards of the
+  // related services it shows.
+  uint64_t ServiceKey(const Service& s) const {
+    InputKey key = PageKey("service");
+    key.Add(s.slug).Add(s.source_hash);
+    for (const std::string& slug : s.related) {
+      const Service* r = cat_.FindService(slug);
+      key.Add(r != nullptr && r->IsPublished() ? cards_.at(r->slug).key : 0);
+    }
+    return key.value();
+  }
+
   void RenderService(const Service& s, Diagnostics* diags) {
+    const size_t index = &s - cat_.services.data();
+    const std::string rel = ServiceHref(s.slug) + "index.html";
+    uint64_t key = memo_ != nullptr ? ServiceKey(s) : 0;
+    std::string known_text;
+    if (memo_ != nullptr && memo_->Text(s.slug, s.source_hash, &known_text) &&
+        KeepIfUnchanged(rel, key)) {
+      // The search index still needs the text; it is the same as last time.
+      memo_->RecordText(s.slug, s.source_hash, known_text);
+      if (texts_ != nullptr) texts_->Put(index, std::move(known_text));
+      return;
+    }
     mu::data page = PageData(s.name, s.summary);
     page.set("name", s.name);
     page.set("organisation", s.organisation);
@@ -634,7 +785,8 @@ class SiteRenderer {
     }
 
     MarkdownResult body = RenderMarkdown(s.body);
-    if (texts_ != nullptr) texts_->Put(&s - cat_.services.data(), std::move(body.text));
+    if (memo_ != nullptr && body.ok) memo_->RecordText(s.slug, s.source_hash, body.text);
+    if (texts_ != nullptr) texts_->Put(index, std::move(body.text));
     if (!body.ok) {
       int line = body.line > 0 ? s.body_line + body.line - 1 : s.body_line;
       diags->Error(s.path, std::max(line, 1), std::max(body.column, 1), body.message,
@@ -646,7 +798,7 @@ class SiteRenderer {
     mu::data related{mu::data::type::list};
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
-      if (r != nullptr && r->IsPublished()) related.push_back(cards_.at(r->slug));
+      if (r != nullptr && r->IsPublished()) related.push_back(cards_.at(r->slug).data);
     }
     page.set("has_related", !related.is_empty_list());
     Put(&page, "related", std::move(related));
@@ -671,7 +823,7 @@ class SiteRenderer {
       }
     }
     Put(&page, "breadcrumbs", std::move(crumbs));
-    Emit("service", ServiceHref(s.slug), page, diags);
+    Emit("service", ServiceHref(s.slug), page, diags, "index.html", "", key);
   }
 
   bool WriteSitemap(Diagnostics* diags) {
@@ -698,16 +850,68 @@ class SiteRenderer {
   mu::data common_;
   std::vector<const Service*> published_;  // by slug
   std::vector<const Service*> by_name_;
-  std::map<std::string, mu::data> cards_;
+  std::map<std::string, KeyedItem> cards_;
+  RenderMemo* memo_;  // may be null
+  uint64_t global_key_ = 0;
+  uint64_t counts_key_ = 0;
   std::mutex sitemap_mutex_;  // guards sitemap_: pages are rendered on several threads
   std::vector<SitemapEntry> sitemap_;
 };
 
 }  // namespace
 
+void RenderMemo::Begin() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  next_keys_.clear();
+  next_texts_.clear();
+  rendered_ = kept_ = 0;
+}
+
+void RenderMemo::Commit() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  keys_ = std::move(next_keys_);
+  texts_ = std::move(next_texts_);
+  next_keys_.clear();
+  next_texts_.clear();
+}
+
+void RenderMemo::Discard() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  next_keys_.clear();
+  next_texts_.clear();
+  rendered_ = kept_ = 0;
+}
+
+bool RenderMemo::Matches(const std::string& rel, uint64_t key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = keys_.find(rel);
+  return it != keys_.end() && it->second == key;
+}
+
+void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  next_keys_[rel] = key;
+  ++(kept ? kept_ : rendered_);
+}
+
+bool RenderMemo::Text(const std::string& slug, uint64_t source_hash, std::string* text) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = texts_.find(slug);
+  if (it == texts_.end() || it->second.source_hash != source_hash) return false;
+  *text = it->second.text;
+  return true;
+}
+
+void RenderMemo::RecordText(const std::string& slug, uint64_t source_hash,
+                            const std::string& text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  next_texts_[slug] = BodyText{source_hash, text};
+}
+
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags, BodyTexts* texts) {
-  SiteRenderer renderer(catalogue, writer, texts);
+                Diagnostics* diags, BodyTexts* texts, RenderMemo* memo) {
+  if (memo != nullptr) memo->Begin();
+  SiteRenderer renderer(catalogue, writer, texts, memo);
   return renderer.Run(templates_dir, diags);
 }
 

@@ -4,7 +4,10 @@
 #ifndef SIGNPOST_RENDER_H_
 #define SIGNPOST_RENDER_H_
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "body_texts.h"
 #include "catalogue.h"
@@ -13,13 +16,56 @@
 
 namespace signpost {
 
+/// The pages one process rendered last time, each under a key that covers
+/// everything the page was made from (entries, templates, site and taxonomy
+/// files, asset names), so the next build (signpost serve) renders only the
+/// pages whose inputs changed and keeps the rest (SiteWriter::Keep). It also
+/// keeps each body's plain text, which the search index needs whether or not
+/// the page was rendered again. Used by one build at a time.
+class RenderMemo {
+ public:
+  /// Starts recording a build (RenderSite calls it).
+  void Begin();
+  /// After a build whose output was committed: its keys become the ones the
+  /// next build compares with.
+  void Commit();
+  /// After a failed build: forgets what it recorded (the site kept the
+  /// previous build's files, whose keys stay).
+  void Discard();
+  /// Pages the last build rendered / kept unchanged.
+  size_t rendered() const { return rendered_; }
+  size_t kept() const { return kept_; }
+
+  // For the renderer (thread-safe):
+  /// True when the last committed build made `rel` under `key`.
+  bool Matches(const std::string& rel, uint64_t key) const;
+  /// Notes that this build made (or kept) `rel` under `key`.
+  void Record(const std::string& rel, uint64_t key, bool kept);
+  /// The plain text of a body as last rendered under `source_hash`; false
+  /// when not known.
+  bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;
+  void RecordText(const std::string& slug, uint64_t source_hash, const std::string& text);
+
+ private:
+  struct BodyText {
+    uint64_t source_hash = 0;
+    std::string text;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, uint64_t> keys_, next_keys_;
+  std::unordered_map<std::string, BodyText> texts_, next_texts_;
+  size_t rendered_ = 0, kept_ = 0;
+};
+
 /// Renders every page of the site into `writer`. Template problems are
 /// reported against the template file and line. Returns false on any error.
 /// When `texts` is given, the plain text of each published service's body
 /// (from the same Markdown parse as its page) is put into its slot, "" for
 /// a body that could not be rendered; the caller closes `texts` after.
+/// With a `memo`, pages whose inputs are unchanged since the memo's last
+/// committed build are kept instead of rendered.
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags, BodyTexts* texts = nullptr);
+                Diagnostics* diags, BodyTexts* texts = nullptr, RenderMemo* memo = nullptr);
 
 }  // namespace signpost
 

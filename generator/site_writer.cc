@@ -342,6 +342,18 @@ bool SiteWriter::Write(std::string_view rel, std::string_view bytes, Diagnostics
   return true;
 }
 
+bool SiteWriter::Keep(std::string_view rel) {
+  if (!update_ || staging_.empty()) return false;
+  std::string path(rel);
+  auto it = previous_.find(path);
+  if (it == previous_.end() || !AlreadyInSite(path, it->second)) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  produced_.emplace_back(std::move(path), it->second);
+  bytes_written_ += it->second.size;
+  ++files_written_;
+  return true;
+}
+
 std::unique_ptr<OutputStream> SiteWriter::OpenStream(std::string_view rel, Diagnostics* diags) {
   if (staging_.empty() || !EnsureParent(rel, diags)) return nullptr;
   std::string full = staging_ + "/" + std::string(rel);

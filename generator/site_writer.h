@@ -99,6 +99,12 @@ class SiteWriter {
   /// creating parent folders; when updating in place and the site already
   /// holds exactly these bytes there, writes nothing. Thread-safe.
   bool Write(std::string_view rel, std::string_view bytes, Diagnostics* diags);
+  /// Keeps the file `rel` exactly as the previous build made it, without its
+  /// bytes: for a stage that knows its inputs are unchanged (an incremental
+  /// build). True when updating in place and the site still holds that file
+  /// as the manifest records it; otherwise false, and the caller must write
+  /// it. Thread-safe.
+  bool Keep(std::string_view rel);
   /// Starts the file `rel` for writing in pieces (see OutputStream); null
   /// (with a diagnostic) when it cannot be created. Thread-safe.
   std::unique_ptr<OutputStream> OpenStream(std::string_view rel, Diagnostics* diags);

@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -65,6 +67,25 @@ void ReportTemplateError(const std::string& path, const std::string& text,
 }  // namespace
 
 namespace {
+
+// Every name a template's tags mention ({{a.b}}, {{#a}}, {{^a}}, {{{a}}},
+// {{&a}}), whole and each dotted part.
+std::set<std::string> TagNames(const std::string& text) {
+  static const std::regex kTag(R"(\{\{\{?\s*[#^/&]?\s*([A-Za-z0-9_.\-]+))");
+  std::set<std::string> names;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kTag); it != std::sregex_iterator();
+       ++it) {
+    std::string name = (*it)[1].str();
+    names.insert(name);
+    for (size_t start = 0; start <= name.size();) {
+      size_t dot = name.find('.', start);
+      if (dot == std::string::npos) dot = name.size();
+      names.insert(name.substr(start, dot - start));
+      start = dot + 1;
+    }
+  }
+  return names;
+}
 
 // Bytes HtmlEscape must replace, and with what; everything else is copied.
 struct EscapeTable {
@@ -227,8 +248,9 @@ class TemplateLoader {
   }
 
   std::unique_ptr<mu::mustache> Compile(const std::string& rel,
-                                        std::map<std::string, std::string>* required_assets) {
-    std::string expanded;
+                                        std::map<std::string, std::string>* required_assets,
+                                        std::string* expanded_out) {
+    std::string& expanded = *expanded_out;
     if (!Expand(rel, 0, &expanded)) return nullptr;
     // `{{assets.x}}` printed outside `{{#assets.x}}` must exist, or the page
     // would link to the folder instead of a stylesheet.
@@ -274,17 +296,32 @@ bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
   }
   TemplateLoader loader(dir_, diags);
   bool ok = true;
-  layout_ = loader.Compile("layouts/base.mustache", &required_assets_);
+  std::string layout_text;
+  layout_ = loader.Compile("layouts/base.mustache", &required_assets_, &layout_text);
   ok = layout_ != nullptr;
+  std::set<std::string> layout_names = TagNames(layout_text);
+  std::string all_text = "layouts/base\n" + layout_text;
   for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
-    auto page = loader.Compile(std::string("pages/") + *name + ".mustache", &required_assets_);
+    std::string text;
+    auto page =
+        loader.Compile(std::string("pages/") + *name + ".mustache", &required_assets_, &text);
     if (page) {
       pages_[*name] = std::move(page);
+      std::set<std::string> names = TagNames(text);
+      names.insert(layout_names.begin(), layout_names.end());
+      names_[*name] = std::move(names);
+      all_text += std::string("\n") + *name + "\n" + text;
     } else {
       ok = false;
     }
   }
+  source_hash_ = XXH3_64bits(all_text.data(), all_text.size());
   return ok;
+}
+
+bool Theme::Uses(const std::string& page, const std::string& name) const {
+  auto it = names_.find(page);
+  return it == names_.end() || it->second.count(name) != 0;  // unknown: assume it does
 }
 
 namespace {

@@ -5,9 +5,11 @@
 #ifndef SIGNPOST_THEME_H_
 #define SIGNPOST_THEME_H_
 
+#include <cstdint>
 #include <kainjow/mustache.hpp>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +56,12 @@ class Theme {
               std::string* error) const;
   /// True when page template `name` was loaded.
   bool Has(const std::string& name) const { return pages_.count(name) != 0; }
+  /// A hash of every loaded template (partials expanded): pages made with
+  /// an equal hash, from equal data, are equal.
+  uint64_t source_hash() const { return source_hash_; }
+  /// True when page template `page` or the layout mentions `name` in a tag
+  /// (as a whole name or a dotted part), so a page's output may depend on it.
+  bool Uses(const std::string& page, const std::string& name) const;
   /// Reports every `{{assets.key}}` a template prints unconditionally (not
   /// inside `{{#assets.key}}`) that is missing from `assets`.
   bool CheckAssets(const std::map<std::string, std::string>& assets, Diagnostics* diags) const;
@@ -64,6 +72,8 @@ class Theme {
   std::map<std::string, std::string> required_assets_;
   std::unique_ptr<kainjow::mustache::mustache> layout_;
   std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> pages_;
+  std::map<std::string, std::set<std::string>> names_;  ///< Tag names per page, layout included.
+  uint64_t source_hash_ = 0;
 };
 
 /// Hashed asset paths for templates, keyed like `search_js`, `site_css`,

@@ -303,6 +303,156 @@ BOOST_AUTO_TEST_CASE(hostile_fields_never_reach_the_html_as_markup) {
   }
 }
 
+// ---- RenderMemo: incremental builds (signpost serve) ----------------------
+
+// Stands in for the loader's hash of an entry's bytes.
+void Rehash(Service* s) {
+  s->source_hash = std::hash<std::string>()(s->name + "\x1f" + s->summary + "\x1f" + s->body +
+                                            "\x1f" + s->organisation);
+}
+
+Catalogue MemoCatalogue() {
+  Catalogue c = testing::SampleCatalogue();
+  for (int i = 0; i < 120; ++i) {  // enough for both render threads
+    char slug[32];
+    std::snprintf(slug, sizeof slug, "memo-%03d", i);
+    c.services.push_back(testing::SampleService(slug, std::string("Memo ") + slug));
+  }
+  std::sort(c.services.begin(), c.services.end(),
+            [](const Service& a, const Service& b) { return a.slug < b.slug; });
+  for (Service& s : c.services) Rehash(&s);
+  return c;
+}
+
+struct MemoBuild {
+  bool ok = false;
+  size_t rendered = 0, kept = 0, changed = 0;
+};
+
+// One build into `out` updating in place, with the memo, as serve does.
+MemoBuild BuildWithMemo(const Catalogue& c, const std::string& templates, const std::string& out,
+                        RenderMemo* memo) {
+  Diagnostics diags;
+  SiteWriter writer(out);
+  writer.set_background_delete(false);
+  MemoBuild result;
+  if (!writer.Begin(&diags)) return result;
+  BodyTexts texts(c.services.size());
+  bool rendered = RenderSite(c, templates, &writer, &diags, &texts, memo);
+  texts.Close();
+  result.ok = rendered && writer.Commit(&diags) && !diags.HasErrors();
+  if (result.ok) {
+    memo->Commit();
+  } else {
+    memo->Discard();
+  }
+  result.rendered = memo->rendered();
+  result.kept = memo->kept();
+  result.changed = writer.files_changed();
+  return result;
+}
+
+// Every incremental build must give exactly the site a clean build gives.
+void ExpectSameAsClean(const Catalogue& c, const std::string& templates, const std::string& out) {
+  TempDir clean;
+  Diagnostics diags;
+  BOOST_REQUIRE(Build(c, templates, clean.path + "/site", &diags));
+  BOOST_TEST((ReadTree(out) == ReadTree(clean.path + "/site")));
+}
+
+BOOST_AUTO_TEST_CASE(memo_keeps_pages_whose_inputs_are_unchanged) {
+  TempDir tmp;
+  std::string out = tmp.path + "/site";
+  Catalogue c = MemoCatalogue();
+  RenderMemo memo;
+  MemoBuild first = BuildWithMemo(c, kTemplates, out, &memo);
+  BOOST_REQUIRE(first.ok);
+  BOOST_TEST(first.kept == 0u);
+  size_t memoised = first.rendered;
+  BOOST_TEST(memoised > c.services.size());  // service, list, A-Z and pathway pages
+
+  MemoBuild again = BuildWithMemo(c, kTemplates, out, &memo);
+  BOOST_REQUIRE(again.ok);
+  BOOST_TEST(again.rendered == 0u);
+  BOOST_TEST(again.kept == memoised);
+  BOOST_TEST(again.changed == 0u);
+  ExpectSameAsClean(c, kTemplates, out);
+
+  // A body edit: only that service's page is rendered again.
+  Service* edited = nullptr;
+  for (Service& s : c.services) {
+    if (s.slug == "memo-050") edited = &s;
+  }
+  BOOST_REQUIRE(edited != nullptr);
+  edited->body += "\n\nA new sentence about **opening hours**.\n";
+  Rehash(edited);
+  MemoBuild body = BuildWithMemo(c, kTemplates, out, &memo);
+  BOOST_REQUIRE(body.ok);
+  BOOST_TEST(body.rendered == 1u);
+  BOOST_TEST(body.changed == 1u);
+  ExpectSameAsClean(c, kTemplates, out);
+
+  // A name edit changes the card: every list showing it, A-Z, the pathway
+  // and pages that show it as a related service are rendered again.
+  edited->name = "Renamed memo service";
+  Rehash(edited);
+  MemoBuild name = BuildWithMemo(c, kTemplates, out, &memo);
+  BOOST_REQUIRE(name.ok);
+  BOOST_TEST(name.rendered > 3u);
+  BOOST_TEST(name.rendered < memoised / 2);
+  ExpectSameAsClean(c, kTemplates, out);
+
+  // A removed service: its page goes, the lists change.
+  c.services.erase(std::remove_if(c.services.begin(), c.services.end(),
+                                  [](const Service& s) { return s.slug == "memo-010"; }),
+                   c.services.end());
+  BOOST_REQUIRE(BuildWithMemo(c, kTemplates, out, &memo).ok);
+  BOOST_TEST(!fs::exists(out + "/services/memo-010"));
+  ExpectSameAsClean(c, kTemplates, out);
+}
+
+BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
+  TempDir tmp;
+  std::string templates = tmp.path + "/templates";
+  fs::copy(kTemplates, templates, fs::copy_options::recursive);
+  // The theme finds nhsuk-frontend beside the templates folder.
+  fs::create_directory_symlink(std::string(SIGNPOST_SOURCE_DIR) + "/node_modules",
+                               tmp.path + "/node_modules");
+  std::string out = tmp.path + "/site";
+  Catalogue c = MemoCatalogue();
+  RenderMemo memo;
+  MemoBuild first = BuildWithMemo(c, templates, out, &memo);
+  BOOST_REQUIRE(first.ok);
+  std::string footer = ReadFile(templates + "/partials/footer.mustache");
+  WriteFile(templates + "/partials/footer.mustache", footer + "<p>Changed footer</p>\n");
+  MemoBuild edited = BuildWithMemo(c, templates, out, &memo);
+  BOOST_REQUIRE(edited.ok);
+  BOOST_TEST(edited.kept == 0u);
+  BOOST_TEST(edited.rendered == first.rendered);
+  ExpectSameAsClean(c, templates, out);
+  BOOST_TEST(ReadFile(out + "/services/memo-001/index.html").find("Changed footer") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(memo_still_hands_every_body_text_to_the_index) {
+  TempDir tmp;
+  Catalogue c = MemoCatalogue();
+  RenderMemo memo;
+  BOOST_REQUIRE(BuildWithMemo(c, kTemplates, tmp.path + "/site", &memo).ok);
+  Diagnostics diags;
+  SiteWriter writer(tmp.path + "/site");
+  writer.set_background_delete(false);
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BodyTexts texts(c.services.size());
+  BOOST_REQUIRE(RenderSite(c, kTemplates, &writer, &diags, &texts, &memo));
+  texts.Close();
+  BOOST_TEST(memo.rendered() == 0u);
+  for (size_t i = 0; i < c.services.size(); ++i) {
+    const Service& s = c.services[i];
+    BOOST_TEST(texts.Take(i) == (s.IsPublished() ? RenderMarkdown(s.body).text : ""), s.slug);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(builds_are_byte_identical) {
   TempDir tmp;
   Diagnostics d1, d2;

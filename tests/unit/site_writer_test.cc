@@ -384,6 +384,38 @@ BOOST_AUTO_TEST_CASE(a_path_written_twice_keeps_the_last_version) {
   BOOST_TEST(Inode(out + "/a.html") == before);
 }
 
+// An incremental build keeps a file it did not render; the manifest still
+// lists it, and a file that is not (or no longer) in the site cannot be kept.
+BOOST_AUTO_TEST_CASE(keep_carries_an_unchanged_file_over) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_TEST(!writer.Keep("a.html"));  // nothing to keep in a fresh folder
+  }
+  BOOST_REQUIRE(BuildFiles(out, {{"a.html", "aaa"}, {"b.html", "bbb"}}).ok);
+  ino_t a = Inode(out + "/a.html");
+  Diagnostics diags;
+  SiteWriter writer(out);
+  writer.set_background_delete(false);
+  BOOST_REQUIRE(writer.Begin(&diags));
+  BOOST_TEST(writer.Keep("a.html"));
+  BOOST_TEST(!writer.Keep("missing.html"));
+  fs::remove(out + "/b.html");
+  BOOST_TEST(!writer.Keep("b.html"));  // deleted by hand: must be written
+  BOOST_REQUIRE(writer.Write("b.html", "bbb", &diags));
+  BOOST_REQUIRE(writer.Commit(&diags));
+  BOOST_TEST(writer.files_deleted() == 0u);
+  BOOST_TEST(Inode(out + "/a.html") == a);
+  BOOST_TEST(ReadFile(out + "/b.html") == "bbb");
+  std::unordered_map<std::string, ManifestEntry> manifest;
+  BOOST_REQUIRE(ParseManifest(ReadFile(out + "/" + SiteWriter::kMarkerFile), &manifest));
+  BOOST_TEST(manifest.size() == 2u);
+  BOOST_TEST(manifest.count("a.html") == 1u);
+}
+
 // A file written in pieces is the same file as one written whole: same
 // bytes, and the next build's Write() of those bytes finds it unchanged.
 BOOST_AUTO_TEST_CASE(a_streamed_file_equals_one_written_whole) {
