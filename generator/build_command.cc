@@ -17,8 +17,8 @@ namespace {
 // load → validate, shared by build and check. Returns kExitOk,
 // kExitContentError, or kExitFailure when a file could not be read at all.
 int LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                    Diagnostics* diags) {
-  bool readable = LoadCatalogue(content_dir, catalogue, sources, diags);
+                    Diagnostics* diags, EntryCache* cache = nullptr) {
+  bool readable = LoadCatalogue(content_dir, catalogue, sources, diags, cache);
   Validate(*catalogue, Date::Today(), diags);
   diags->Sort();
   if (!readable) return kExitFailure;
@@ -41,14 +41,24 @@ int RunCheck(const CheckOptions& options) {
   return kExitOk;
 }
 
-BuildResult BuildSite(const BuildOptions& options) {
+BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   auto start = std::chrono::steady_clock::now();
   BuildResult result;
   Catalogue catalogue;
   SourceMap sources;
   Diagnostics diags;
-  if (int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags);
-      status != kExitOk) {
+  // Whatever happens, the memo gets its entries back for the next build.
+  struct GiveBack {
+    BuildMemo* memo;
+    Catalogue* catalogue;
+    ~GiveBack() {
+      if (memo != nullptr) memo->entries.Restore(catalogue);
+    }
+  } give_back{memo, &catalogue};
+  int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags,
+                               memo != nullptr ? &memo->entries : nullptr);
+  if (memo != nullptr) result.entries_parsed = memo->entries.parsed();
+  if (status != kExitOk) {
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
     result.exit_code = status;
@@ -60,6 +70,7 @@ BuildResult BuildSite(const BuildOptions& options) {
   SiteWriter writer(options.out_dir);
   writer.set_update_in_place(!options.clean);
   bool ok = writer.Begin(&output_diags);
+  RenderMemo* pages = memo != nullptr ? &memo->pages : nullptr;
   if (ok) {
     // The search index only reads the catalogue and writes its own files, so
     // it is built on its own thread while the pages render: it is mostly one
@@ -67,7 +78,8 @@ BuildResult BuildSite(const BuildOptions& options) {
     Diagnostics index_diags;
     bool index_ok = false;
     std::thread index([&] { index_ok = WriteSearchIndex(catalogue, &writer, &index_diags); });
-    bool render_ok = RenderSite(catalogue, options.templates_dir, &writer, &output_diags);
+    bool render_ok =
+        RenderSite(catalogue, options.templates_dir, &writer, &output_diags, nullptr, pages);
     index.join();
     output_diags.Append(index_diags);
     ok = render_ok && index_ok && writer.Commit(&output_diags);
@@ -76,9 +88,14 @@ BuildResult BuildSite(const BuildOptions& options) {
   diags.Sort();
   PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
   if (!ok || output_diags.HasErrors()) {
+    if (pages != nullptr) pages->Discard();
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
     result.exit_code = kExitFailure;
     return result;
+  }
+  if (pages != nullptr) {
+    pages->Commit();
+    result.pages_rendered = pages->rendered();
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();
   result.files = writer.files_written();

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <string>
 
+#include "loader.h"
+#include "render.h"
+
 namespace signpost {
 
 /// Exit codes (DESIGN.md "CLI contract").
@@ -64,12 +67,24 @@ struct BuildResult {
   bool updated_in_place = false;
   size_t bytes = 0;
   long long milliseconds = 0;
+  size_t entries_parsed = 0;  ///< With a memo: entries read and parsed (the rest reused).
+  size_t pages_rendered = 0;  ///< With a memo: pages rendered (the rest kept).
+};
+
+/// What one process keeps from build to build (signpost serve), so a
+/// rebuild after a small edit re-parses only the changed entries and renders
+/// only the pages whose inputs changed. Every such build still gives exactly
+/// the bytes a clean build gives.
+struct BuildMemo {
+  EntryCache entries;
+  RenderMemo pages;
 };
 
 /// Runs load → validate → render → index → write and prints diagnostics (and
 /// "build failed" on failure) to stderr, but no summary line: RunBuild and
-/// `signpost serve` print their own.
-BuildResult BuildSite(const BuildOptions& options);
+/// `signpost serve` print their own. With a `memo`, work whose inputs are
+/// unchanged since the memo's last build is reused.
+BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo = nullptr);
 /// BuildSite plus the "built N services ..." line unless options.quiet.
 int RunBuild(const BuildOptions& options);
 /// load → validate; writes nothing.

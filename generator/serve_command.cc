@@ -59,7 +59,10 @@ int RunServe(const ServeOptions& options) {
                  options.host.c_str(), options.port);
   }
 
-  BuildResult first = BuildSite(build);
+  // Kept between rebuilds: only changed entries are parsed again and only
+  // pages whose inputs changed are rendered again.
+  BuildMemo memo;
+  BuildResult first = BuildSite(build, &memo);
   if (first.exit_code == kExitOk) {
     std::fprintf(stderr, "built %zu services into %s/ in %lld ms\n", first.services,
                  options.out_dir.c_str(), first.milliseconds);
@@ -92,13 +95,15 @@ int RunServe(const ServeOptions& options) {
   FolderWatcher watcher({options.content_dir, options.templates_dir});
   WatchLoop(
       &watcher, kPollInterval, [] { return g_stop != 0; },
-      [&build, &options] {
+      [&build, &options, &memo] {
         std::fprintf(stderr, "change detected: rebuilding\n");
-        BuildResult result = BuildSite(build);
+        BuildResult result = BuildSite(build, &memo);
         if (result.exit_code == kExitOk) {
-          std::fprintf(stderr, "rebuilt %zu services in %lld ms (%zu files changed, %zu removed)\n",
-                       result.services, result.milliseconds, result.files_changed,
-                       result.files_deleted);
+          std::fprintf(stderr,
+                       "rebuilt %zu services in %lld ms (%zu entries read again, %zu pages "
+                       "rendered; %zu files changed, %zu removed)\n",
+                       result.services, result.milliseconds, result.entries_parsed,
+                       result.pages_rendered, result.files_changed, result.files_deleted);
         } else {
           std::fprintf(stderr, "rebuild failed: still serving the previous %s/\n",
                        options.out_dir.c_str());
