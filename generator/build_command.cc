@@ -14,12 +14,23 @@ namespace signpost {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
 // load → validate, shared by build and check. Returns kExitOk,
 // kExitContentError, or kExitFailure when a file could not be read at all.
 int LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                    Diagnostics* diags, EntryCache* cache = nullptr) {
+                    Diagnostics* diags, EntryCache* cache = nullptr, double* load_ms = nullptr,
+                    double* validate_ms = nullptr) {
+  auto start = Clock::now();
   bool readable = LoadCatalogue(content_dir, catalogue, sources, diags, cache);
+  if (load_ms != nullptr) *load_ms = MillisecondsSince(start);
+  start = Clock::now();
   Validate(*catalogue, Date::Today(), diags);
+  if (validate_ms != nullptr) *validate_ms = MillisecondsSince(start);
   diags->Sort();
   if (!readable) return kExitFailure;
   return diags->HasErrors() ? kExitContentError : kExitOk;
@@ -55,8 +66,9 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
       if (memo != nullptr) memo->entries.Restore(catalogue);
     }
   } give_back{memo, &catalogue};
+  double load_ms = 0, validate_ms = 0, render_ms = 0, index_ms = 0, commit_ms = 0;
   int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags,
-                               memo != nullptr ? &memo->entries : nullptr);
+                               memo != nullptr ? &memo->entries : nullptr, &load_ms, &validate_ms);
   if (memo != nullptr) result.entries_parsed = memo->entries.parsed();
   if (status != kExitOk) {
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
@@ -77,12 +89,20 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     // long serial SQLite job that would otherwise run after them.
     Diagnostics index_diags;
     bool index_ok = false;
-    std::thread index([&] { index_ok = WriteSearchIndex(catalogue, &writer, &index_diags); });
+    std::thread index([&] {
+      auto index_start = Clock::now();
+      index_ok = WriteSearchIndex(catalogue, &writer, &index_diags);
+      index_ms = MillisecondsSince(index_start);
+    });
+    auto render_start = Clock::now();
     bool render_ok =
         RenderSite(catalogue, options.templates_dir, &writer, &output_diags, nullptr, pages);
+    render_ms = MillisecondsSince(render_start);
     index.join();
     output_diags.Append(index_diags);
+    auto commit_start = Clock::now();
     ok = render_ok && index_ok && writer.Commit(&output_diags);
+    commit_ms = MillisecondsSince(commit_start);
   }
   diags.Append(output_diags);
   diags.Sort();
@@ -96,6 +116,13 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   if (pages != nullptr) {
     pages->Commit();
     result.pages_rendered = pages->rendered();
+  }
+  if (options.timings) {
+    // Pages and the search index are built at the same time, on their own threads.
+    std::fprintf(stderr,
+                 "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | search index %.0f ms, "
+                 "commit %.0f ms, total %.0f ms\n",
+                 load_ms, validate_ms, render_ms, index_ms, commit_ms, MillisecondsSince(start));
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();
   result.files = writer.files_written();

@@ -26,6 +26,8 @@ struct BuildOptions {
   /// Rebuild every file and swap the whole folder in one rename, instead of
   /// updating only the files that changed.
   bool clean = false;
+  /// Print how long each stage took (to stderr), for profiling.
+  bool timings = false;
 };
 
 struct CheckOptions {
@@ -50,6 +52,7 @@ struct ServeOptions {
   std::string out_dir = "site";
   std::string host = "127.0.0.1";
   int port = 8000;
+  bool timings = false;  ///< Print how long each stage of a rebuild took.
 };
 
 struct NewOptions {

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   build_cmd->add_option("--out", build.out_dir, "Output folder")->capture_default_str();
   build_cmd->add_flag("-q,--quiet", build.quiet, "Print only diagnostics");
+  build_cmd->add_flag("--timings", build.timings, "Print how long each stage took");
   build_cmd->add_flag("--clean", build.clean,
                       "Rewrite every file and swap the whole output folder at once "
                       "(default: update only the files that changed)");
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--templates", serve.templates_dir, "Templates folder")
       ->capture_default_str();
   serve_cmd->add_option("--out", serve.out_dir, "Output folder")->capture_default_str();
+  serve_cmd->add_flag("--timings", serve.timings, "Print how long each stage of a rebuild took");
 
   signpost::NewOptions fresh;
   auto* new_cmd = app.add_subcommand("new", "Scaffold a new service entry");

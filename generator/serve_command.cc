@@ -50,6 +50,7 @@ int RunServe(const ServeOptions& options) {
   build.content_dir = options.content_dir;
   build.templates_dir = options.templates_dir;
   build.out_dir = options.out_dir;
+  build.timings = options.timings;
 
   if (!IsLoopbackHost(options.host)) {
     std::fprintf(stderr,
