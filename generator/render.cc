@@ -116,6 +116,25 @@ class KeyedData {
   InputKey key_;
 };
 
+// The same interface as KeyedData, computing only the key: for the pages an
+// incremental build does not render, the data is never built.
+class KeyOnly {
+ public:
+  void Set(const std::string& key, const std::string& value) { key_.Add(key).Add(value); }
+  void Set(const std::string& key, bool value) { key_.Add(key).Add(value ? "\x01" : "\x00"); }
+  void SetOrFalse(const std::string& key, const std::string& value) {
+    if (value.empty()) {
+      Set(key, false);
+    } else {
+      Set(key, value);
+    }
+  }
+  uint64_t key() const { return key_.value(); }
+
+ private:
+  InputKey key_;
+};
+
 // A card or list item and the key of what it shows.
 struct KeyedItem {
   mu::data data;
@@ -195,7 +214,14 @@ class SiteRenderer {
       return a.first != b.first ? a.first < b.first : a.second->slug < b.second->slug;
     });
     for (const auto& [key, s] : keyed) by_name_.push_back(s);
-    for (const Service* s : by_name_) cards_.emplace(s->slug, Card(*s));
+    for (const Service* s : by_name_) {
+      KeyOnly card, item;
+      CardFields(*s, &card);
+      ItemFields(*s, &item);
+      Card& c = cards_[s->slug];
+      c.key = card.key();
+      c.item_key = item.key();
+    }
 
     mu::data site;
     site.set("title", cat_.site.title);
@@ -301,30 +327,43 @@ class SiteRenderer {
     return JoinWords(names);
   }
 
-  KeyedItem Card(const Service& s) const {
-    KeyedData d;
-    d.Set("name", s.name);
-    d.Set("slug", s.slug);
-    d.Set("href", ServiceHref(s.slug));
-    d.Set("organisation", s.organisation);
-    d.Set("summary", s.summary);
-    d.Set("self_referral", s.AcceptsSelfReferral());
-    d.Set("cost", CostLabel(s.cost));
-    d.SetOrFalse("ages", FormatAges(s.age_min, s.age_max));
-    d.Set("areas_text", AreasText(s));
+  // A card's fields, written to a KeyedData (the card and its key) or a
+  // KeyOnly (just the key), so the two can never disagree.
+  template <typename Fields>
+  void CardFields(const Service& s, Fields* d) const {
+    d->Set("name", s.name);
+    d->Set("slug", s.slug);
+    d->Set("href", ServiceHref(s.slug));
+    d->Set("organisation", s.organisation);
+    d->Set("summary", s.summary);
+    d->Set("self_referral", s.AcceptsSelfReferral());
+    d->Set("cost", CostLabel(s.cost));
+    d->SetOrFalse("ages", FormatAges(s.age_min, s.age_max));
+    d->Set("areas_text", AreasText(s));
     const Tier* t = cat_.taxonomy.FindTier(s.tier);
-    d.SetOrFalse("tier_name", t ? t->name : "");
-    d.Set("temporarily_closed", s.status == Status::kTemporarilyClosed);
-    d.SetOrFalse("reopens",
-                 s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
-    d.Set("phone", NonBreaking(s.contact.phone));
-    d.SetOrFalse("phone_href", TelHref(s.contact.phone));
-    return {std::move(d.data()), d.key()};
+    d->SetOrFalse("tier_name", t ? t->name : "");
+    d->Set("temporarily_closed", s.status == Status::kTemporarilyClosed);
+    d->SetOrFalse("reopens",
+                  s.reopens && s.status == Status::kTemporarilyClosed ? s.reopens->ToLong() : "");
+    d->Set("phone", NonBreaking(s.contact.phone));
+    d->SetOrFalse("phone_href", TelHref(s.contact.phone));
+  }
+
+  // The card of `s`, built on first use: an incremental build that renders
+  // no list page builds none of the 10,000.
+  const mu::data& CardData(const Service& s) const {
+    Card& card = cards_.at(s.slug);
+    std::call_once(card.built, [&] {
+      KeyedData d;
+      CardFields(s, &d);
+      card.data = std::move(d.data());
+    });
+    return card.data;
   }
 
   mu::data CardList(const std::vector<const Service*>& services) const {
     mu::data list{mu::data::type::list};
-    for (const Service* s : services) list.push_back(cards_.at(s->slug).data);
+    for (const Service* s : services) list.push_back(CardData(*s));
     return list;
   }
 
@@ -424,12 +463,18 @@ class SiteRenderer {
 
   // A name-and-link item for the long lists (A to Z, pathway cells), much
   // cheaper to copy than a full card.
-  static KeyedItem Item(const Service& s) {
+  // An A-Z or pathway item (name and link), as CardFields.
+  template <typename Fields>
+  static void ItemFields(const Service& s, Fields* d) {
+    d->Set("name", s.name);
+    d->Set("href", ServiceHref(s.slug));
+    d->Set("organisation", s.organisation);
+  }
+
+  static mu::data Item(const Service& s) {
     KeyedData d;
-    d.Set("name", s.name);
-    d.Set("href", ServiceHref(s.slug));
-    d.Set("organisation", s.organisation);
-    return {std::move(d.data()), d.key()};
+    ItemFields(s, &d);
+    return std::move(d.data());
   }
 
   void RenderSmallPages(Diagnostics* diags) {
@@ -525,15 +570,6 @@ class SiteRenderer {
 
   void RenderPathway(Diagnostics* diags) {
     AddToSitemap("pathway/", Latest(published_));
-    // The items are cheap to build; the key is known once they are.
-    InputKey key = PageKey("pathway");
-    mu::data page = PageData("Pathway map",
-                             "Every service placed by need and by step of the pathway, "
-                             "showing where there are gaps.");
-    mu::data columns{mu::data::type::list};
-    for (const Tier& t : cat_.taxonomy.tiers) {
-      columns.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description, 0));
-    }
     // One pass over the services fills every cell.
     size_t n_tiers = cat_.taxonomy.tiers.size();
     std::vector<std::vector<const Service*>> cells(cat_.taxonomy.categories.size() * n_tiers);
@@ -546,6 +582,20 @@ class SiteRenderer {
           }
         }
       }
+    }
+    InputKey key = PageKey("pathway");
+    for (const auto& cell : cells) {
+      key.Add(static_cast<uint64_t>(cell.size()));
+      for (const Service* s : cell) key.Add(cards_.at(s->slug).item_key);
+    }
+    if (KeepIfUnchanged("pathway/index.html", key.value())) return;
+
+    mu::data page = PageData("Pathway map",
+                             "Every service placed by need and by step of the pathway, "
+                             "showing where there are gaps.");
+    mu::data columns{mu::data::type::list};
+    for (const Tier& t : cat_.taxonomy.tiers) {
+      columns.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description, 0));
     }
     mu::data rows{mu::data::type::list};
     size_t gaps = 0;
@@ -560,12 +610,7 @@ class SiteRenderer {
         mu::data cell;
         cell.set("tier_name", cat_.taxonomy.tiers[t].name);
         mu::data items{mu::data::type::list};
-        key.Add(static_cast<uint64_t>(services.size()));
-        for (const Service* s : services) {
-          KeyedItem item = Item(*s);
-          key.Add(item.key);
-          items.push_back(item.data);
-        }
+        for (const Service* s : services) items.push_back(Item(*s));
         Put(&cell, "services", std::move(items));
         cell.set("empty", services.empty());
         gaps += services.empty();
@@ -578,15 +623,20 @@ class SiteRenderer {
     Put(&page, "rows", std::move(rows));
     page.set("gap_count", std::to_string(gaps));
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    if (KeepIfUnchanged("pathway/index.html", key.value())) return;
     Emit("pathway", "pathway/", page, diags, "index.html", "", key.value());
   }
 
   void RenderAtoZ(Diagnostics* diags) {
     AddToSitemap("a-z/", Latest(published_));
-    InputKey key = PageKey("a-z");
     std::map<std::string, std::vector<const Service*>> by_letter;
     for (const Service* s : by_name_) by_letter[IndexLetter(s->name)].push_back(s);
+    InputKey key = PageKey("a-z");
+    for (const auto& [letter, services] : by_letter) {
+      key.Add(letter).Add(static_cast<uint64_t>(services.size()));
+      for (const Service* s : services) key.Add(cards_.at(s->slug).item_key);
+    }
+    if (KeepIfUnchanged("a-z/index.html", key.value())) return;
+
     mu::data letters{mu::data::type::list}, groups{mu::data::type::list};
     std::vector<std::string> all;
     for (char c = 'A'; c <= 'Z'; ++c) all.emplace_back(1, c);
@@ -603,12 +653,7 @@ class SiteRenderer {
       if (!has) continue;
       mu::data g = l;
       mu::data items{mu::data::type::list};
-      key.Add(letter).Add(static_cast<uint64_t>(it->second.size()));
-      for (const Service* s : it->second) {
-        KeyedItem item = Item(*s);
-        key.Add(item.key);
-        items.push_back(item.data);
-      }
+      for (const Service* s : it->second) items.push_back(Item(*s));
       Put(&g, "services", std::move(items));
       groups.push_back(g);
     }
@@ -616,7 +661,6 @@ class SiteRenderer {
     Put(&page, "letters", std::move(letters));
     Put(&page, "groups", std::move(groups));
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    if (KeepIfUnchanged("a-z/index.html", key.value())) return;
     Emit("a-z", "a-z/", page, diags, "index.html", "", key.value());
   }
 
@@ -798,7 +842,7 @@ class SiteRenderer {
     mu::data related{mu::data::type::list};
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
-      if (r != nullptr && r->IsPublished()) related.push_back(cards_.at(r->slug).data);
+      if (r != nullptr && r->IsPublished()) related.push_back(CardData(*r));
     }
     page.set("has_related", !related.is_empty_list());
     Put(&page, "related", std::move(related));
@@ -850,7 +894,15 @@ class SiteRenderer {
   mu::data common_;
   std::vector<const Service*> published_;  // by slug
   std::vector<const Service*> by_name_;
-  std::map<std::string, KeyedItem> cards_;
+  // Per published service: the keys of its card and item, and the card's
+  // data once a page needs it (CardData).
+  struct Card {
+    uint64_t key = 0;
+    uint64_t item_key = 0;
+    std::once_flag built;
+    mu::data data;
+  };
+  mutable std::map<std::string, Card> cards_;
   RenderMemo* memo_;  // may be null
   uint64_t global_key_ = 0;
   uint64_t counts_key_ = 0;
