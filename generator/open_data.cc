@@ -1,5 +1,7 @@
 #include "open_data.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -457,8 +459,8 @@ namespace {
 // than held whole.
 constexpr size_t kPieceBytes = 256 * 1024;
 
-template <typename Sink>
-void EmitOpenData(const Catalogue& catalogue, Sink&& sink) {
+template <typename Sink, typename WritePart>
+void EmitOpenData(const Catalogue& catalogue, Sink&& sink, WritePart&& write_part) {
   size_t n = 0;
   for (const Service& s : catalogue.services) n += s.IsPublished();
   JsonWriter w(kPieceBytes + 16 * 1024);
@@ -478,7 +480,7 @@ void EmitOpenData(const Catalogue& catalogue, Sink&& sink) {
     if (!s.IsPublished()) continue;
     w.Raw(first ? "\n" : ",\n");
     first = false;
-    WriteService(catalogue, s, &w);
+    write_part(s, &w);
     // Between services: each starts its own line, so no separator is lost.
     if (w.View().size() >= kPieceBytes) {
       sink(w.View());
@@ -493,14 +495,63 @@ void EmitOpenData(const Catalogue& catalogue, Sink&& sink) {
 
 std::string OpenDataJson(const Catalogue& catalogue) {
   std::string out;
-  EmitOpenData(catalogue, [&out](std::string_view piece) { out.append(piece); });
+  EmitOpenData(
+      catalogue, [&out](std::string_view piece) { out.append(piece); },
+      [&catalogue](const Service& s, JsonWriter* w) { WriteService(catalogue, s, w); });
   return out;
 }
 
-bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags) {
-  std::unique_ptr<OutputStream> file = writer->OpenStream("data/services.json", diags);
+void OpenDataMemo::Commit() {
+  parts_ = std::move(next_parts_);
+  next_parts_.clear();
+  file_key_ = next_file_key_;
+}
+
+void OpenDataMemo::Discard() { next_parts_.clear(); }
+
+bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags,
+                   OpenDataMemo* memo) {
+  const std::string rel = "data/services.json";
+  if (memo != nullptr) {
+    // Each service's part is reused while its entry and the taxonomy (names
+    // of areas and categories) are unchanged; the file is kept when every
+    // part's text is.
+    memo->next_parts_.clear();
+    memo->next_parts_.reserve(catalogue.services.size());
+    uint64_t file_key = XXH3_64bits_withSeed("oruk", 4, catalogue.services.size());
+    JsonWriter part_writer(8 * 1024);
+    for (const Service& s : catalogue.services) {
+      if (!s.IsPublished()) continue;
+      OpenDataMemo::Part part;
+      auto old = memo->parts_.find(s.slug);
+      if (old != memo->parts_.end() && old->second.source_hash == s.source_hash &&
+          old->second.taxonomy_hash == catalogue.taxonomy.source_hash) {
+        part = std::move(old->second);
+      } else {
+        part_writer.Clear();
+        WriteService(catalogue, s, &part_writer);
+        part.text.assign(part_writer.View());
+        part.source_hash = s.source_hash;
+        part.taxonomy_hash = catalogue.taxonomy.source_hash;
+        part.text_hash = XXH3_64bits(part.text.data(), part.text.size());
+      }
+      file_key = XXH3_64bits_withSeed(&part.text_hash, sizeof part.text_hash, file_key);
+      memo->next_parts_.emplace(s.slug, std::move(part));
+    }
+    memo->next_file_key_ = file_key;
+    if (file_key == memo->file_key_ && writer->Keep(rel)) return true;
+    std::unique_ptr<OutputStream> file = writer->OpenStream(rel, diags);
+    if (!file) return false;
+    EmitOpenData(
+        catalogue, [&file](std::string_view piece) { file->Append(piece); },
+        [memo](const Service& s, JsonWriter* w) { w->Raw(memo->next_parts_.at(s.slug).text); });
+    return file->Close(diags);
+  }
+  std::unique_ptr<OutputStream> file = writer->OpenStream(rel, diags);
   if (!file) return false;
-  EmitOpenData(catalogue, [&file](std::string_view piece) { file->Append(piece); });
+  EmitOpenData(
+      catalogue, [&file](std::string_view piece) { file->Append(piece); },
+      [&catalogue](const Service& s, JsonWriter* w) { WriteService(catalogue, s, w); });
   return file->Close(diags);
 }
 

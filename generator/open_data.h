@@ -6,8 +6,10 @@
 #ifndef SIGNPOST_OPEN_DATA_H_
 #define SIGNPOST_OPEN_DATA_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "catalogue.h"
 #include "diagnostic.h"
@@ -21,8 +23,33 @@ std::string StableUuid(std::string_view key);
 /// The export as JSON text (deterministic: fixed key order, services by slug).
 std::string OpenDataJson(const Catalogue& catalogue);
 
-/// Writes data/services.json into `writer`.
-bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags);
+/// The per-service parts of the export one process wrote last (signpost
+/// serve): the next export rebuilds only the parts of changed entries, and
+/// keeps the file when no part's text changed. Used by one build at a time.
+class OpenDataMemo {
+ public:
+  /// After a build whose output was committed: its parts become the ones
+  /// the next build compares with.
+  void Commit();
+  /// After a failed build: forgets what it made.
+  void Discard();
+
+ private:
+  friend bool WriteOpenData(const Catalogue&, SiteWriter*, Diagnostics*, OpenDataMemo*);
+  struct Part {
+    uint64_t source_hash = 0;    ///< The entry it was made from.
+    uint64_t taxonomy_hash = 0;  ///< Area and category names come from the taxonomy.
+    uint64_t text_hash = 0;
+    std::string text;
+  };
+  std::unordered_map<std::string, Part> parts_, next_parts_;  // by slug
+  uint64_t file_key_ = 0, next_file_key_ = 0;
+};
+
+/// Writes data/services.json into `writer` (streamed in pieces). With a
+/// `memo`, unchanged services' parts are reused and an unchanged file kept.
+bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags,
+                   OpenDataMemo* memo = nullptr);
 
 }  // namespace signpost
 

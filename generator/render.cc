@@ -680,7 +680,9 @@ class SiteRenderer {
       jobs.emplace_back([this, &t](Diagnostics* d) { RenderTier(t, d); });
     }
     jobs.emplace_back([this](Diagnostics* d) { RenderSmallPages(d); });
-    jobs.emplace_back([this](Diagnostics* d) { WriteOpenData(cat_, writer_, d); });
+    jobs.emplace_back([this](Diagnostics* d) {
+      WriteOpenData(cat_, writer_, d, memo_ != nullptr ? &memo_->open_data : nullptr);
+    });
     for (const Service* s : published_) {
       jobs.emplace_back([this, s](Diagnostics* d) {
         AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
@@ -920,6 +922,7 @@ void RenderMemo::Begin() {
 }
 
 void RenderMemo::Commit() {
+  open_data.Commit();
   std::lock_guard<std::mutex> lock(mutex_);
   keys_ = std::move(next_keys_);
   texts_ = std::move(next_texts_);
@@ -928,6 +931,7 @@ void RenderMemo::Commit() {
 }
 
 void RenderMemo::Discard() {
+  open_data.Discard();
   std::lock_guard<std::mutex> lock(mutex_);
   next_keys_.clear();
   next_texts_.clear();

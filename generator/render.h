@@ -12,6 +12,7 @@
 #include "body_texts.h"
 #include "catalogue.h"
 #include "diagnostic.h"
+#include "open_data.h"
 #include "site_writer.h"
 
 namespace signpost {
@@ -32,6 +33,9 @@ class RenderMemo {
   /// After a failed build: forgets what it recorded (the site kept the
   /// previous build's files, whose keys stay).
   void Discard();
+  /// The open-data export's parts, committed and discarded with the pages.
+  OpenDataMemo open_data;
+
   /// Pages the last build rendered / kept unchanged.
   size_t rendered() const { return rendered_; }
   size_t kept() const { return kept_; }

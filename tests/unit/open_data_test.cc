@@ -338,6 +338,50 @@ BOOST_AUTO_TEST_CASE(a_large_export_streams_in_pieces_to_the_same_bytes) {
   BOOST_TEST(written == text);
 }
 
+// serve's incremental export: unchanged parts are reused, the file is kept
+// when no part's text changed, and what is written is always the export.
+BOOST_AUTO_TEST_CASE(memo_reuses_parts_and_keeps_an_unchanged_file) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  Catalogue c = testing::SampleCatalogue();
+  for (Service& s : c.services) s.source_hash = std::hash<std::string>()(s.slug + s.name);
+  OpenDataMemo memo;
+  // changed: files moved in; the file's bytes after the build.
+  auto build = [&](size_t* changed) {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(WriteOpenData(c, &writer, &diags, &memo));
+    BOOST_REQUIRE(writer.Commit(&diags));
+    memo.Commit();
+    *changed = writer.files_changed();
+    std::ifstream in(out + "/data/services.json", std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  size_t changed = 0;
+  BOOST_TEST(build(&changed) == OpenDataJson(c));
+  BOOST_TEST(build(&changed) == OpenDataJson(c));
+  BOOST_TEST(changed == 0u);
+  // An edit the export does not show (the body): the entry's part is made
+  // again, its text is the same, the file is kept.
+  c.services[0].body += "\nMore words.\n";
+  c.services[0].source_hash += 1;
+  BOOST_TEST(build(&changed) == OpenDataJson(c));
+  BOOST_TEST(changed == 0u);
+  // An edit it does show.
+  c.services[1].name = "A new name";
+  c.services[1].source_hash += 1;
+  BOOST_TEST(build(&changed) == OpenDataJson(c));
+  BOOST_TEST(changed == 1u);
+  // A renamed area reaches every part that names it.
+  c.taxonomy.areas[0].name = "Renamed area";
+  c.taxonomy.source_hash += 1;
+  std::string text = build(&changed);
+  BOOST_TEST(text == OpenDataJson(c));
+  BOOST_TEST(text.find("Renamed area") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(every_string_field_is_escaped_as_nlohmann_does) {
   // Each awkward string goes into every string field of one service (and
   // of the taxonomy entries it names), with the optional parts present.
