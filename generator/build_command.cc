@@ -23,13 +23,14 @@ double MillisecondsSince(Clock::time_point start) {
 // load → validate, shared by build and check. Returns kExitOk,
 // kExitContentError, or kExitFailure when a file could not be read at all.
 int LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
-                    Diagnostics* diags, EntryCache* cache = nullptr, double* load_ms = nullptr,
+                    Diagnostics* diags, BuildMemo* memo = nullptr, double* load_ms = nullptr,
                     double* validate_ms = nullptr) {
   auto start = Clock::now();
-  bool readable = LoadCatalogue(content_dir, catalogue, sources, diags, cache);
+  bool readable =
+      LoadCatalogue(content_dir, catalogue, sources, diags, memo ? &memo->entries : nullptr);
   if (load_ms != nullptr) *load_ms = MillisecondsSince(start);
   start = Clock::now();
-  Validate(*catalogue, Date::Today(), diags);
+  Validate(*catalogue, Date::Today(), diags, memo ? &memo->checks : nullptr);
   if (validate_ms != nullptr) *validate_ms = MillisecondsSince(start);
   diags->Sort();
   if (!readable) return kExitFailure;
@@ -67,8 +68,8 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     }
   } give_back{memo, &catalogue};
   double load_ms = 0, validate_ms = 0, render_ms = 0, index_ms = 0, commit_ms = 0;
-  int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags,
-                               memo != nullptr ? &memo->entries : nullptr, &load_ms, &validate_ms);
+  int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags, memo, &load_ms,
+                               &validate_ms);
   if (memo != nullptr) result.entries_parsed = memo->entries.parsed();
   if (status != kExitOk) {
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);

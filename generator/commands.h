@@ -9,6 +9,7 @@
 
 #include "loader.h"
 #include "render.h"
+#include "validate.h"
 
 namespace signpost {
 
@@ -80,6 +81,7 @@ struct BuildResult {
 /// the bytes a clean build gives.
 struct BuildMemo {
   EntryCache entries;
+  ValidateMemo checks;
   RenderMemo pages;
 };
 

@@ -1,5 +1,7 @@
 #include "validate.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -487,8 +489,8 @@ std::vector<std::string> Tokens(std::string_view s) {
 // What one check pass needs to know about the whole catalogue.
 class Checker {
  public:
-  Checker(const Catalogue& c, const Date& today, Diagnostics* diags)
-      : c_(c), today_(today), diags_(diags) {
+  Checker(const Catalogue& c, const Date& today, Diagnostics* diags, ValidateMemo* memo = nullptr)
+      : c_(c), today_(today), diags_(diags), memo_(memo) {
     for (const Tier& t : c.taxonomy.tiers) tiers_.push_back(t.slug);
     for (const Category& t : c.taxonomy.categories) categories_.push_back(t.slug);
     for (const Area& t : c.taxonomy.areas) areas_.push_back(t.slug);
@@ -499,6 +501,10 @@ class Checker {
     CheckSite();
     CheckTaxonomy();
     const auto& sv = c_.services;
+    if (memo_ != nullptr) {
+      RunWithMemo();
+      return;
+    }
     if (sv.size() < 512) {
       for (const Service& s : sv) CheckService(s);
       CheckLookAlikes();
@@ -536,6 +542,51 @@ class Checker {
   }
 
  private:
+  // The entries' own checks through the memo: those whose key is unchanged
+  // give their last diagnostics; the look-alike pass runs beside them.
+  void RunWithMemo() {
+    const auto& sv = c_.services;
+    // What every entry's checks depend on besides the entry itself.
+    uint64_t context = XXH3_64bits_withSeed(&c_.site.source_hash, sizeof(uint64_t),
+                                            c_.taxonomy.source_hash + c_.taxonomy.loaded);
+    long today = today_.DaysSinceEpoch();
+    context = XXH3_64bits_withSeed(&today, sizeof today, context);
+    // Entries that name others depend on which slugs exist (loaded or not).
+    uint64_t slugs = 0;
+    for (const Service& s : sv) slugs = XXH3_64bits_withSeed(s.slug.data(), s.slug.size(), slugs);
+    for (const std::string& u : c_.unloaded_slugs) {
+      slugs = XXH3_64bits_withSeed(u.data(), u.size(), slugs ^ 0x5bd1e995);
+    }
+    Diagnostics look_alikes;
+    Checker other(c_, today_, &look_alikes);
+    std::thread worker([&] { other.CheckLookAlikes(); });
+    std::unordered_map<std::string, ValidateMemo::Entry> next;
+    next.reserve(sv.size());
+    memo_->checked_ = memo_->reused_ = 0;
+    Diagnostics* own = diags_;
+    for (const Service& s : sv) {
+      uint64_t key = XXH3_64bits_withSeed(s.path.data(), s.path.size(), context ^ s.source_hash);
+      if (!s.related.empty() || !s.not_duplicate_of.empty()) key ^= slugs * 0x9E3779B97F4A7C15ull;
+      ValidateMemo::Entry entry;
+      auto it = memo_->entries.find(s.path);
+      if (it != memo_->entries.end() && it->second.key == key) {
+        entry = std::move(it->second);
+        ++memo_->reused_;
+      } else {
+        entry.key = key;
+        diags_ = &entry.diags;
+        CheckService(s);
+        diags_ = own;
+        ++memo_->checked_;
+      }
+      diags_->Append(entry.diags);
+      next.emplace(s.path, std::move(entry));
+    }
+    memo_->entries = std::move(next);
+    worker.join();
+    diags_->Append(look_alikes);
+  }
+
   // --- helpers -----------------------------------------------------------
 
   void Error(const Service& s, std::string_view key, std::string message, std::string hint = "") {
@@ -1260,6 +1311,7 @@ class Checker {
   const Catalogue& c_;
   Date today_;
   Diagnostics* diags_;
+  ValidateMemo* memo_;
   std::vector<std::string> tiers_, categories_, areas_, slugs_;
 };
 
@@ -1273,8 +1325,9 @@ double TokenJaccard(std::string_view a, std::string_view b) {
   return all == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(all);
 }
 
-void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags) {
-  Checker(catalogue, today, diags).Run();
+void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags,
+              ValidateMemo* memo) {
+  Checker(catalogue, today, diags, memo).Run();
 }
 
 }  // namespace signpost

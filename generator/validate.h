@@ -4,8 +4,10 @@
 #ifndef SIGNPOST_VALIDATE_H_
 #define SIGNPOST_VALIDATE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "catalogue.h"
@@ -13,8 +15,31 @@
 
 namespace signpost {
 
+/// What one process's last validation found per entry (signpost serve), so
+/// the next one re-checks only entries whose file, or whose context (the
+/// site and taxonomy files, today's date, and for entries that name others
+/// the set of slugs), changed. Cross-entry look-alike checks always run, from
+/// per-entry keys kept here. Used by one validation at a time.
+class ValidateMemo {
+ public:
+  /// Entries the last validation checked again / took from the memo.
+  size_t checked() const { return checked_; }
+  size_t reused() const { return reused_; }
+
+  // For the validator:
+  struct Entry {
+    uint64_t key = 0;
+    Diagnostics diags;
+  };
+  std::unordered_map<std::string, Entry> entries;  ///< By entry path.
+  size_t checked_ = 0, reused_ = 0;
+};
+
 /// Checks `catalogue` as of `today` (UTC) and appends every problem to *diags.
-void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags);
+/// With a `memo`, unchanged entries' own checks are not run again (the
+/// diagnostics are the same ones, in the same order).
+void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags,
+              ValidateMemo* memo = nullptr);
 
 /// True for the values `signpost new` writes for a human to replace ("TODO...").
 bool IsPlaceholder(std::string_view value);

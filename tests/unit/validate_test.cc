@@ -87,6 +87,22 @@ Diagnostics Check(const std::vector<std::pair<std::string, std::string>>& entrie
   return diags;
 }
 
+// Check() through a memo that lives across calls, as in signpost serve: the
+// entries' hashes stand in for the loader's hash of their bytes.
+Diagnostics CheckWithMemo(const std::vector<std::pair<std::string, std::string>>& entries,
+                          ValidateMemo* memo, Date today = kToday, Catalogue catalogue = Base()) {
+  Diagnostics diags;
+  for (const auto& [slug, text] : entries) {
+    catalogue.services.push_back(ParseEntry(slug, text, &diags));
+    catalogue.services.back().source_hash = std::hash<std::string>()(text);
+  }
+  std::sort(catalogue.services.begin(), catalogue.services.end(),
+            [](const Service& a, const Service& b) { return a.slug < b.slug; });
+  Validate(catalogue, today, &diags, memo);
+  diags.Sort();
+  return diags;
+}
+
 std::string Describe(const Diagnostic& d) {
   return std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
          (d.severity == Severity::kError ? "error: " : "warning: ") + d.message;
@@ -590,6 +606,51 @@ BOOST_AUTO_TEST_CASE(regression_huge_lists_stay_linear) {
   BOOST_TEST(unknown == 20000u);
   BOOST_TEST(suggested <= 20u);  // suggestions cost a pass over every slug
   BOOST_TEST(repeats == 19999u);
+}
+
+// ---- the memo (signpost serve) ---------------------------------------------
+
+// Every rule's case gives the same diagnostics through a memo, first checked
+// and then reused, and a memo that saw the previous case never leaks it.
+BOOST_AUTO_TEST_CASE(memo_gives_the_same_diagnostics_for_every_case) {
+  ValidateMemo shared;
+  for (const Case& c : kCases) {
+    std::vector<std::pair<std::string, std::string>> entries = {
+        {"gamma", Edit(kGamma, c.find, c.replace)}};
+    std::string expected = DescribeAll(Check(entries));
+    ValidateMemo fresh;
+    BOOST_TEST(DescribeAll(CheckWithMemo(entries, &fresh)) == expected, c.name);
+    BOOST_TEST(DescribeAll(CheckWithMemo(entries, &fresh)) == expected, c.name);
+    BOOST_TEST(fresh.checked() == 0u, c.name);
+    BOOST_TEST(DescribeAll(CheckWithMemo(entries, &shared)) == expected, c.name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(memo_checks_again_when_the_context_changes) {
+  ValidateMemo memo;
+  std::string gamma = Edit(kGamma, "last_reviewed = 2026-11-01", "last_reviewed = 2025-10-01");
+  std::vector<std::pair<std::string, std::string>> entries = {{"gamma", gamma}};
+  std::string today = DescribeAll(CheckWithMemo(entries, &memo));
+  BOOST_TEST(today.find("due for review") != std::string::npos);
+  // A later "today": the review date is older still (an error now).
+  Date later{2027, 6, 1};
+  BOOST_TEST(DescribeAll(CheckWithMemo(entries, &memo, later)) ==
+             DescribeAll(Check(entries, later)));
+  BOOST_TEST(memo.reused() == 0u);  // every entry checked again
+  BOOST_TEST(memo.checked() == 3u);
+  // An entry naming another depends on which entries exist.
+  std::string names_delta = Edit(kGamma, "keywords = [\"debt\"]", "related = [\"delta\"]");
+  std::string delta = Edit(Edit(kGamma, "Gamma Debt Advice", "Delta Something Else"),
+                           "020 7946 0999", "020 7946 0998");
+  delta = Edit(Edit(delta, "debt@example.net", "delta@example.net"), "debt.example.net/advice",
+               "delta.example.net/advice");
+  std::vector<std::pair<std::string, std::string>> both = {{"gamma", names_delta},
+                                                           {"delta", delta}};
+  BOOST_TEST(DescribeAll(CheckWithMemo(both, &memo)) == DescribeAll(Check(both)));
+  std::vector<std::pair<std::string, std::string>> alone = {{"gamma", names_delta}};
+  std::string missing = DescribeAll(CheckWithMemo(alone, &memo));
+  BOOST_TEST(missing == DescribeAll(Check(alone)));
+  BOOST_TEST(missing.find("but there is no such service") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
