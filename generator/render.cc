@@ -215,12 +215,18 @@ class SiteRenderer {
     });
     for (const auto& [key, s] : keyed) by_name_.push_back(s);
     for (const Service* s : by_name_) {
-      KeyOnly card, item;
-      CardFields(*s, &card);
-      ItemFields(*s, &item);
       Card& c = cards_[s->slug];
-      c.key = card.key();
-      c.item_key = item.key();
+      const uint64_t taxonomy = cat_.taxonomy.source_hash;
+      if (memo_ == nullptr ||
+          !memo_->CardKeys(s->slug, s->source_hash, taxonomy, &c.key, &c.item_key)) {
+        KeyOnly card, item;
+        CardFields(*s, &card);
+        ItemFields(*s, &item);
+        c.key = card.key();
+        c.item_key = item.key();
+      }
+      if (memo_ != nullptr)
+        memo_->RecordCardKeys(s->slug, s->source_hash, taxonomy, c.key, c.item_key);
     }
 
     mu::data site;
@@ -916,14 +922,34 @@ class SiteRenderer {
 
 void RenderMemo::Begin() {
   std::lock_guard<std::mutex> lock(mutex_);
+  next_cards_.clear();
   next_keys_.clear();
   next_texts_.clear();
   rendered_ = kept_ = 0;
 }
 
+bool RenderMemo::CardKeys(const std::string& slug, uint64_t source_hash, uint64_t taxonomy_hash,
+                          uint64_t* card_key, uint64_t* item_key) const {
+  auto it = cards_.find(slug);
+  if (it == cards_.end() || it->second.source_hash != source_hash ||
+      it->second.taxonomy_hash != taxonomy_hash) {
+    return false;
+  }
+  *card_key = it->second.card;
+  *item_key = it->second.item;
+  return true;
+}
+
+void RenderMemo::RecordCardKeys(const std::string& slug, uint64_t source_hash,
+                                uint64_t taxonomy_hash, uint64_t card_key, uint64_t item_key) {
+  next_cards_[slug] = CardKey{source_hash, taxonomy_hash, card_key, item_key};
+}
+
 void RenderMemo::Commit() {
   open_data.Commit();
   std::lock_guard<std::mutex> lock(mutex_);
+  cards_ = std::move(next_cards_);
+  next_cards_.clear();
   keys_ = std::move(next_keys_);
   texts_ = std::move(next_texts_);
   next_keys_.clear();
@@ -933,6 +959,7 @@ void RenderMemo::Commit() {
 void RenderMemo::Discard() {
   open_data.Discard();
   std::lock_guard<std::mutex> lock(mutex_);
+  next_cards_.clear();
   next_keys_.clear();
   next_texts_.clear();
   rendered_ = kept_ = 0;

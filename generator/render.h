@@ -49,13 +49,24 @@ class RenderMemo {
   /// when not known.
   bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;
   void RecordText(const std::string& slug, uint64_t source_hash, const std::string& text);
+  /// The keys of a service's card and A-Z item, made from `source_hash` and
+  /// the taxonomy `taxonomy_hash` (areas and tiers give card text); false
+  /// when not known. Read before rendering starts, so not locked.
+  bool CardKeys(const std::string& slug, uint64_t source_hash, uint64_t taxonomy_hash,
+                uint64_t* card_key, uint64_t* item_key) const;
+  void RecordCardKeys(const std::string& slug, uint64_t source_hash, uint64_t taxonomy_hash,
+                      uint64_t card_key, uint64_t item_key);
 
  private:
   struct BodyText {
     uint64_t source_hash = 0;
     std::string text;
   };
+  struct CardKey {
+    uint64_t source_hash = 0, taxonomy_hash = 0, card = 0, item = 0;
+  };
   mutable std::mutex mutex_;
+  std::unordered_map<std::string, CardKey> cards_, next_cards_;
   std::unordered_map<std::string, uint64_t> keys_, next_keys_;
   std::unordered_map<std::string, BodyText> texts_, next_texts_;
   size_t rendered_ = 0, kept_ = 0;
