@@ -155,6 +155,56 @@ BOOST_AUTO_TEST_CASE(a_failed_rebuild_leaves_the_site_byte_identical) {
   }
 }
 
+// signpost serve's rebuilds: through one BuildMemo, each rebuild after an
+// edit, a removal, a broken entry and its fix gives exactly what a clean
+// build of the same content gives, and parses and renders only what changed.
+BOOST_AUTO_TEST_CASE(memo_rebuilds_equal_clean_builds) {
+  SampleSite site;
+  BuildMemo memo;
+  auto clean_tree = [&] {
+    BuildOptions clean = site.options;
+    clean.out_dir = site.tmp.path() + "/clean";
+    clean.clean = true;
+    BOOST_REQUIRE(BuildSite(clean).exit_code == kExitOk);
+    return ReadTree(clean.out_dir);
+  };
+  BuildResult first = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(first.exit_code == kExitOk);
+  size_t entries = first.entries_parsed;
+  BOOST_TEST(entries > 10u);
+
+  BuildResult same = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(same.exit_code == kExitOk);
+  BOOST_TEST(same.entries_parsed == 0u);
+  BOOST_TEST(same.pages_rendered == 0u);
+  BOOST_TEST(same.files_changed == 0u);
+
+  std::string slug = site.FirstSlug();
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nA sentence added by an editor.\n";
+  BuildResult edited = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(edited.exit_code == kExitOk);
+  BOOST_TEST(edited.entries_parsed == 1u);
+  BOOST_TEST(edited.pages_rendered == 1u);
+  BOOST_TEST((ReadTree(site.options.out_dir) == clean_tree()));
+
+  std::string gone = site.UnreferencedSlug();
+  BOOST_REQUIRE(!gone.empty());
+  fs::remove(site.Entry(gone));
+  BOOST_REQUIRE(BuildSite(site.options, &memo).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == clean_tree()));
+
+  // A broken entry fails the rebuild and changes nothing; fixing it works.
+  std::string good = testing::ReadFile(site.Entry(slug));
+  auto before = ReadTree(site.options.out_dir);
+  std::ofstream(site.Entry(slug), std::ios::trunc) << good.substr(0, good.size() / 3);
+  BOOST_TEST(BuildSite(site.options, &memo).exit_code == kExitContentError);
+  BOOST_TEST((ReadTree(site.options.out_dir) == before));
+  std::ofstream(site.Entry(slug), std::ios::trunc) << good;
+  BuildResult fixed = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(fixed.exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == clean_tree()));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
