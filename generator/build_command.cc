@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "fts_database.h"
 #include "loader.h"
 #include "render.h"
 #include "search_index.h"
@@ -66,7 +67,15 @@ BuildResult BuildSite(const BuildOptions& options) {
     // long serial SQLite job that would otherwise run after them.
     Diagnostics index_diags;
     bool index_ok = false;
-    std::thread index([&] { index_ok = WriteSearchIndex(catalogue, &writer, &index_diags); });
+    // The plain text of every body for the search index. To come from the
+    // renderer, which parses each body anyway; parsed here until it does.
+    std::vector<std::string> body_texts(catalogue.services.size());
+    for (size_t i = 0; i < catalogue.services.size(); ++i) {
+      const Service& s = catalogue.services[i];
+      if (s.IsPublished()) body_texts[i] = MarkdownToPlainText(s.body);
+    }
+    std::thread index(
+        [&] { index_ok = WriteSearchIndex(catalogue, body_texts, &writer, &index_diags); });
     bool render_ok = RenderSite(catalogue, options.templates_dir, &writer, &output_diags);
     index.join();
     output_diags.Append(index_diags);

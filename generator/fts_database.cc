@@ -186,7 +186,8 @@ void AppendLine(std::string* out, std::string_view text) {
 
 }  // namespace
 
-std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy) {
+std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy,
+                                         std::string_view body_text) {
   std::array<std::string, 5> columns;
   columns[0] = service.name;
   std::string& keywords = columns[1];
@@ -200,7 +201,7 @@ std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy&
   columns[2] = service.organisation;
   columns[3] = service.summary;
   std::string& body = columns[4];
-  body = MarkdownToPlainText(service.body);
+  body = body_text;
   // Facts a GP may type that live outside the Markdown ("Polish", "women").
   AppendLine(&body, service.eligibility);
   for (const std::string& language : service.languages) AppendLine(&body, language);
@@ -312,8 +313,12 @@ int CountToken(void* context, int flags, const char* token, int size, int /*star
 
 }  // namespace
 
-bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error,
-                        FtsStats* stats) {
+bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
+                        sqlite3* db, std::string* error, FtsStats* stats) {
+  if (body_texts.size() != catalogue.services.size()) {
+    *error = "the body texts do not match the services";
+    return false;
+  }
   auto exec = [&](const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
@@ -387,12 +392,13 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
 
   // Slug order gives stable ids, so ties broken by id are ties broken by
   // slug, and the same content always yields the same bytes.
-  std::vector<const Service*> published;
-  for (const Service& s : catalogue.services) {
-    if (s.IsPublished()) published.push_back(&s);
+  std::vector<size_t> published;  // indexes into catalogue.services
+  for (size_t i = 0; i < catalogue.services.size(); ++i) {
+    if (catalogue.services[i].IsPublished()) published.push_back(i);
   }
-  std::sort(published.begin(), published.end(),
-            [](const Service* a, const Service* b) { return a->slug < b->slug; });
+  std::sort(published.begin(), published.end(), [&](size_t a, size_t b) {
+    return catalogue.services[a].slug < catalogue.services[b].slug;
+  });
 
   FtsTokenizer tokenizer;
   StatsContext stats_context{stats, 0, 0, 0, {}};
@@ -403,7 +409,8 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   }
 
   long long id = 0;
-  for (const Service* s : published) {
+  for (size_t index : published) {
+    const Service* s = &catalogue.services[index];
     ++id;
     service.BindInt(1, id);
     service.BindText(2, s->slug);
@@ -434,7 +441,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
     service.BindText(19, keywords);
     if (!step(&service)) return false;
 
-    std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy);
+    std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy, body_texts[index]);
     fts.BindInt(1, id);
     for (int c = 0; c < 5; ++c) fts.BindText(c + 2, columns[c]);
     if (!step(&fts)) return false;
@@ -459,8 +466,8 @@ bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* er
   return exec("COMMIT");
 }
 
-bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error,
-                         FtsStats* stats) {
+bool WriteSearchDatabase(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
+                         const std::string& path, std::string* error, FtsStats* stats) {
   std::remove(path.c_str());
   SqliteDb db;
   if (!db.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error)) return false;
@@ -469,7 +476,7 @@ bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, st
   if (!db.Exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;", error)) {
     return false;
   }
-  if (!FillSearchDatabase(catalogue, db.get(), error, stats)) return false;
+  if (!FillSearchDatabase(catalogue, body_texts, db.get(), error, stats)) return false;
   return db.Close(error);
 }
 

@@ -120,10 +120,12 @@ class FtsTokenizer {
 /// dropped, link text kept).
 std::string MarkdownToPlainText(std::string_view markdown);
 
-/// The text of each FTS column for one service; `keywords` carries the
-/// service's keywords plus the names and synonyms of its categories, so a
-/// search for "IAPT" finds every talking-therapies service.
-std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy);
+/// The text of each FTS column for one service whose Markdown body reads
+/// `body_text` as plain text; `keywords` carries the service's keywords plus
+/// the names and synonyms of its categories, so a search for "IAPT" finds
+/// every talking-therapies service.
+std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy& taxonomy,
+                                         std::string_view body_text);
 
 /// One document's weighted count of a term: sum over columns of
 /// kFtsWeights[column] * occurrences.
@@ -142,15 +144,17 @@ struct FtsStats {
 };
 
 /// Creates the schema and fills it from the published services of
-/// `catalogue` (slug order, ids 1..n) inside one transaction on `db`; fills
+/// `catalogue` (slug order, ids 1..n) inside one transaction on `db`, taking
+/// each body's plain text from `body_texts` (indexed like
+/// catalogue.services; entries of unpublished services are not read); fills
 /// `*stats` too when it is not null.
-bool FillSearchDatabase(const Catalogue& catalogue, sqlite3* db, std::string* error,
-                        FtsStats* stats = nullptr);
+bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
+                        sqlite3* db, std::string* error, FtsStats* stats = nullptr);
 
-/// Writes a complete search database to `path` (replacing any file there);
-/// fills `*stats` too when it is not null.
-bool WriteSearchDatabase(const Catalogue& catalogue, const std::string& path, std::string* error,
-                         FtsStats* stats = nullptr);
+/// Writes a complete search database to `path` (replacing any file there),
+/// as FillSearchDatabase fills it; fills `*stats` too when it is not null.
+bool WriteSearchDatabase(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
+                         const std::string& path, std::string* error, FtsStats* stats = nullptr);
 
 }  // namespace signpost
 

@@ -5,7 +5,8 @@
 
 namespace signpost {
 
-bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags) {
+bool WriteSearchIndex(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
+                      SiteWriter* writer, Diagnostics* diags) {
   std::string path = writer->staging_dir() + "/" + kSearchDbPath;
   if (!writer->EnsureParent(kSearchDbPath, diags)) return false;
   std::string error;
@@ -17,7 +18,7 @@ bool WriteSearchIndex(const Catalogue& catalogue, SiteWriter* writer, Diagnostic
   // Written completely and closed before the browser index is read back
   // from it, so both come from the same bytes that ship in data/.
   FtsStats stats;
-  if (!WriteSearchDatabase(catalogue, path, &error, &stats))
+  if (!WriteSearchDatabase(catalogue, body_texts, path, &error, &stats))
     return fail("cannot write the search database");
   SqliteDb db;
   if (!db.Open(path, SQLITE_OPEN_READONLY, &error))

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(keywords_column_expands_category_names_and_synonyms) {
   Catalogue c = testing::MakeSearchCatalogue();
   const Service* s = c.FindService("example-community-counselling");
   BOOST_REQUIRE(s != nullptr);
-  std::array<std::string, 5> columns = FtsColumnsFor(*s, c.taxonomy);
+  std::array<std::string, 5> columns = FtsColumnsFor(*s, c.taxonomy, MarkdownToPlainText(s->body));
   BOOST_TEST(columns[0] == "Example Community Counselling");
   for (const char* word : {"Talking therapies and counselling", "IAPT", "CBT", "low mood"}) {
     BOOST_TEST(columns[1].find(word) != std::string::npos, word);
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(database_holds_published_services_in_slug_order) {
   std::string path = dir.path() + "/d.sqlite3";
   std::string error;
   Catalogue c = testing::MakeSearchCatalogue();
-  BOOST_REQUIRE_MESSAGE(WriteSearchDatabase(c, path, &error), error);
+  BOOST_REQUIRE_MESSAGE(WriteSearchDatabase(c, testing::BodyTexts(c), path, &error), error);
   SqliteDb db;
   BOOST_REQUIRE(db.Open(path, SQLITE_OPEN_READONLY, &error));
   SqliteStmt stmt;
@@ -94,16 +94,25 @@ BOOST_AUTO_TEST_CASE(same_catalogue_gives_identical_database_bytes) {
   testing::TempDir dir;
   std::string error;
   Catalogue c = testing::MakeSearchCatalogue();
-  BOOST_REQUIRE(WriteSearchDatabase(c, dir.path() + "/a.sqlite3", &error));
-  BOOST_REQUIRE(WriteSearchDatabase(c, dir.path() + "/b.sqlite3", &error));
+  BOOST_REQUIRE(WriteSearchDatabase(c, testing::BodyTexts(c), dir.path() + "/a.sqlite3", &error));
+  BOOST_REQUIRE(WriteSearchDatabase(c, testing::BodyTexts(c), dir.path() + "/b.sqlite3", &error));
   BOOST_TEST((testing::ReadFile(dir.path() + "/a.sqlite3") ==
               testing::ReadFile(dir.path() + "/b.sqlite3")));
 }
 
 BOOST_AUTO_TEST_CASE(unwritable_path_is_an_error_not_a_crash) {
   std::string error;
-  BOOST_TEST(
-      !WriteSearchDatabase(testing::MakeSearchCatalogue(), "/nonexistent-dir/x.sqlite3", &error));
+  Catalogue c = testing::MakeSearchCatalogue();
+  BOOST_TEST(!WriteSearchDatabase(c, testing::BodyTexts(c), "/nonexistent-dir/x.sqlite3", &error));
+  BOOST_TEST(!error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(body_texts_that_do_not_line_up_are_refused_not_misread) {
+  std::string error;
+  Catalogue c = testing::MakeSearchCatalogue();
+  testing::TempDir dir;
+  std::vector<std::string> short_list(c.services.size() - 1);
+  BOOST_TEST(!WriteSearchDatabase(c, short_list, dir.path() + "/x.sqlite3", &error));
   BOOST_TEST(!error.empty());
 }
 

@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(gathered_statistics_equal_the_fts5vocab_read_back) {
   BOOST_REQUIRE(
       db.Open(dir.path() + "/db.sqlite3", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error));
   FtsStats stats;
-  BOOST_REQUIRE(FillSearchDatabase(c, db.get(), &error, &stats));
+  BOOST_REQUIRE(FillSearchDatabase(c, testing::BodyTexts(c), db.get(), &error, &stats));
   BOOST_TEST(stats.total_tokens > 0);
   std::map<std::string, std::string> files[2];
   for (int i = 0; i < 2; ++i) {
