@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <set>
 
 namespace signpost {
@@ -166,14 +165,76 @@ void FtsTokenizer::ForEachToken(std::string_view text, void* context,
 // ---------------------------------------------------------------------------
 // Document text
 
+namespace {
+
+// Ends the current line, so the next block's words never run into the last
+// word of this one.
+void EndLine(std::string* text) {
+  if (!text->empty() && text->back() != '\n') text->push_back('\n');
+}
+
+}  // namespace
+
 std::string MarkdownToPlainText(std::string_view markdown) {
   cmark_node* document = cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT);
   if (document == nullptr) return std::string(markdown);
-  char* text = cmark_render_plaintext(document, CMARK_OPT_DEFAULT, 0);
-  std::string result = text != nullptr ? text : "";
-  free(text);
+  // A walk over the tree instead of cmark_render_plaintext, which spends
+  // some 70 instructions on every character (line wrapping, prefixes,
+  // escaping) for layout the index never sees. The words and the breaks
+  // between them are the renderer's: blocks end lines, ordered list items
+  // keep their numbers ("1."), inline markup, HTML and link targets vanish,
+  // link and image text stays.
+  std::string text;
+  text.reserve(markdown.size());
+  std::vector<long long> next_number;  // per open list: the next item's number
+  cmark_iter* iter = cmark_iter_new(document);
+  cmark_event_type event;
+  while ((event = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+    cmark_node* node = cmark_iter_get_node(iter);
+    bool entering = event == CMARK_EVENT_ENTER;
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        text += cmark_node_get_literal(node);
+        break;
+      case CMARK_NODE_CODE_BLOCK:
+        EndLine(&text);
+        text += cmark_node_get_literal(node);
+        EndLine(&text);
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        text += '\n';
+        break;
+      case CMARK_NODE_LIST:
+        if (entering) {
+          next_number.push_back(cmark_node_get_list_start(node));
+        } else {
+          if (!next_number.empty()) next_number.pop_back();
+          EndLine(&text);
+        }
+        break;
+      case CMARK_NODE_ITEM:
+        EndLine(&text);
+        if (entering && !next_number.empty() &&
+            cmark_node_get_list_type(cmark_node_parent(node)) == CMARK_ORDERED_LIST) {
+          text += std::to_string(next_number.back()++);
+          text += ". ";
+        }
+        break;
+      case CMARK_NODE_PARAGRAPH:
+      case CMARK_NODE_HEADING:
+      case CMARK_NODE_BLOCK_QUOTE:
+      case CMARK_NODE_THEMATIC_BREAK:
+        EndLine(&text);
+        break;
+      default:  // HTML and the containers of inline text add no words
+        break;
+    }
+  }
+  cmark_iter_free(iter);
   cmark_node_free(document);
-  return result;
+  return text;
 }
 
 namespace {

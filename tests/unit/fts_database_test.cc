@@ -1,6 +1,9 @@
 #include "fts_database.h"
 
+#include <cmark-gfm.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 
 #include "search_fixture.h"
 
@@ -32,6 +35,52 @@ BOOST_AUTO_TEST_CASE(markdown_becomes_plain_text) {
   std::string deep(5000, '>');
   deep += " deep words";
   BOOST_TEST(MarkdownToPlainText(deep).find("deep words") != std::string::npos);
+}
+
+// MarkdownToPlainText walks the tree itself instead of calling
+// cmark_render_plaintext (much cheaper); FTS5 must still see the very same
+// tokens, in the same order, as it saw from the renderer's text.
+BOOST_AUTO_TEST_CASE(plain_text_has_the_tokens_of_cmark_render_plaintext) {
+  SqliteDb db;
+  std::string error;
+  BOOST_REQUIRE(db.Open(":memory:", SQLITE_OPEN_READWRITE, &error));
+  FtsTokenizer tokenizer;
+  BOOST_REQUIRE(tokenizer.Init(db.get(), kFtsTokenizer, &error));
+  auto rendered = [](const std::string& markdown) {
+    cmark_node* document =
+        cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT);
+    char* text = cmark_render_plaintext(document, CMARK_OPT_DEFAULT, 0);
+    std::string result = text;
+    free(text);
+    cmark_node_free(document);
+    return result;
+  };
+  const std::string cases[] = {
+      "## What happens\n\nWe **help**ful you.\n\nSecond para\nsoft break",
+      "1. a\n   1. x\n   2. y\n2. b\n3. c\n",
+      "3. three\n4. four\n\n- bullet\n\n7) seven\n8) eight\n\n9. a\n10. b\n11. c\n",
+      "- a\n  1. x\n  2. y\n- b\n\n  loose para\n",
+      "> quoted *text*\n> 1. one\n>\n> > deeper\n\nafter",
+      "```\ncode block\nline two\n```\nnext\n\n    indented code\n\ntext `inline code`x",
+      "<div>\nhtml block words\n</div>\n\nfoo<span>bar</span>baz",
+      "[link text](https://example.org/a-b) ![alt words](https://x/y.png) "
+      "<https://auto.example.org/path> mail@example.org",
+      "hard  \nbreak\\\nand\nsetext\n===\n\n***\n\nafter rule",
+      "&amp; caf&eacute; &#169; na\xC3\xAFve CAF\xC3\x89 \xE6\x97\xA5\xE6\x9C\xAC"
+      "\xE8\xAA\x9E \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0",
+      "| Day | Session |\n| --- | --- |\n| Monday | Group |\n\nfootnote[^1]\n\n[^1]: note",
+      std::string(5000, '>') + " deep words",
+      "* * *\n- [ ] task\n- [x] done\n\n1. " + std::string(70000, 'z') + " end",
+      "",
+      "   \n\n",
+  };
+  for (const std::string& markdown : cases) {
+    std::string expected = rendered(markdown);
+    std::string got = MarkdownToPlainText(markdown);
+    BOOST_TEST((tokenizer.Tokenize(got) == tokenizer.Tokenize(expected)),
+               markdown.substr(0, 80)
+                   << "\n-> " << got.substr(0, 200) << "\nwanted " << expected.substr(0, 200));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(keywords_column_expands_category_names_and_synonyms) {
