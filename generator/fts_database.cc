@@ -1,9 +1,13 @@
 #include "fts_database.h"
 
 #include <cmark-gfm.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <set>
 
 namespace signpost {
@@ -153,13 +157,6 @@ std::vector<std::string> FtsTokenizer::Tokenize(std::string_view text) const {
   int size = text.size() > (1u << 30) ? (1 << 30) : static_cast<int>(text.size());
   api_.xTokenize(tokenizer_, &tokens, FTS5_TOKENIZE_DOCUMENT, text.data(), size, CollectToken);
   return tokens;
-}
-
-void FtsTokenizer::ForEachToken(std::string_view text, void* context,
-                                int (*on_token)(void*, int, const char*, int, int, int)) const {
-  if (tokenizer_ == nullptr || text.empty()) return;
-  int size = text.size() > (1u << 30) ? (1 << 30) : static_cast<int>(text.size());
-  api_.xTokenize(tokenizer_, context, FTS5_TOKENIZE_DOCUMENT, text.data(), size, on_token);
 }
 
 // ---------------------------------------------------------------------------
@@ -339,38 +336,186 @@ bool InsertPairs(SqliteStmt* stmt, long long id, const std::vector<std::string>&
   return true;
 }
 
+// XXH3 inlined (XXH_INLINE_ALL above): through the shared library a call
+// costs ~100 instructions, most of it for lengths terms never have.
+uint64_t HashTerm(std::string_view term) { return XXH3_64bits(term.data(), term.size()); }
+
 // FTS5 truncates longer tokens to this many bytes before indexing them
 // (FTS5_MAX_TOKEN_SIZE, fts5StorageInsertCallback in fts5_storage.c).
 constexpr int kFtsMaxTokenSize = 32768;
 
-// Accumulates one column of one document into FtsStats the way
-// fts5StorageInsertCallback counts it: a colocated token (a synonym at the
-// same position) adds a posting but not to the column size.
-struct StatsContext {
-  FtsStats* stats;
-  int doc;
-  int weight;
-  int column_size;
-  std::string key;  // reused so a lookup allocates nothing
-};
+// Gathers FtsStats from FTS5's own tokenization while the table is filled,
+// instead of tokenizing every column a second time. On the filling
+// connection only, it registers a tokenizer under the name the table's
+// `tokenize` option resolves ("porter") that delegates to FTS5's own
+// porter and, while a document is being recorded, sees every token on its
+// way to fts5StorageInsertCallback. Other connections (signpost search, the
+// sqlite3 CLI) resolve "porter" to FTS5's, and the bytes FTS5 stores are the
+// same. FTS5 tokenizes an inserted row's columns in table order, one
+// xTokenize call each (sqlite3Fts5StorageIndexInsert); the recorder counts
+// the calls, so a row whose columns were not all seen is an error, not
+// silently wrong statistics.
+class TokenRecorder {
+ public:
+  // Registers the recorder on `db`; the connection owns it (xDestroy) and
+  // it must be installed before the FTS table is created or connected.
+  static TokenRecorder* Install(sqlite3* db, std::string* error) {
+    fts5_api* api = GetFts5Api(db);
+    if (api == nullptr) {
+      *error = "this SQLite has no FTS5";
+      return nullptr;
+    }
+    std::string name = SplitSpaces(kFtsTokenizer).at(0);
+    auto recorder = std::make_unique<TokenRecorder>();
+    if (api->xFindTokenizer(api, name.c_str(), &recorder->real_user_data_, &recorder->real_) !=
+        SQLITE_OK) {
+      *error = "FTS5 has no tokenizer named " + name;
+      return nullptr;
+    }
+    fts5_tokenizer wrapper = {&TokenRecorder::Create, &TokenRecorder::Delete,
+                              &TokenRecorder::Tokenize};
+    TokenRecorder* raw = recorder.get();
+    if (api->xCreateTokenizer(api, name.c_str(), raw, &wrapper, &TokenRecorder::Destroy) !=
+        SQLITE_OK) {
+      *error = "FTS5 refused the recording tokenizer";
+      return nullptr;
+    }
+    recorder.release();  // FTS5 deletes it with the connection
+    return raw;
+  }
 
-int CountToken(void* context, int flags, const char* token, int size, int /*start*/, int /*end*/) {
-  auto* ctx = static_cast<StatsContext*>(context);
-  if (size > kFtsMaxTokenSize) size = kFtsMaxTokenSize;
-  if ((flags & FTS5_TOKEN_COLOCATED) == 0 || ctx->column_size == 0) ++ctx->column_size;
-  ctx->key.assign(token, static_cast<size_t>(size));
-  auto it = ctx->stats->postings.find(ctx->key);
-  if (it == ctx->stats->postings.end()) {
-    it = ctx->stats->postings.emplace(ctx->key, std::vector<FtsPosting>()).first;
+  // Starts gathering into `stats` (cleared), sized for documents 1..n.
+  void Start(FtsStats* stats, size_t n) {
+    stats_ = stats;
+    *stats_ = FtsStats();
+    stats_->lengths.assign(n + 1, 0);
+    slots_.assign(1024, 0);
   }
-  std::vector<FtsPosting>& list = it->second;
-  if (!list.empty() && list.back().doc == ctx->doc) {
-    list.back().freq += ctx->weight;
-  } else {
-    list.push_back({ctx->doc, ctx->weight});
+  // The tokens FTS5 receives until EndDocument() belong to document `doc`.
+  void BeginDocument(int doc) {
+    doc_ = doc;
+    column_ = 0;
+    recording_ = true;
   }
-  return SQLITE_OK;
-}
+  // Stops recording; returns the number of columns FTS5 tokenized.
+  int EndDocument() {
+    recording_ = false;
+    return column_;
+  }
+
+ private:
+  struct Instance {
+    TokenRecorder* recorder;
+    ::Fts5Tokenizer* real;
+  };
+  // One column on its way through: the recorder and FTS5's own callback.
+  struct Column {
+    TokenRecorder* recorder;
+    int weight;
+    int size;  // tokens, counted as FTS5 counts them
+    void* fts_context;
+    int (*fts_token)(void*, int, const char*, int, int, int);
+  };
+
+  static int Create(void* user_data, const char** args, int count, ::Fts5Tokenizer** out) {
+    auto* recorder = static_cast<TokenRecorder*>(user_data);
+    auto instance = std::make_unique<Instance>(Instance{recorder, nullptr});
+    int rc = recorder->real_.xCreate(recorder->real_user_data_, args, count, &instance->real);
+    if (rc != SQLITE_OK) return rc;
+    *out = reinterpret_cast<::Fts5Tokenizer*>(instance.release());
+    return SQLITE_OK;
+  }
+  static void Delete(::Fts5Tokenizer* tokenizer) {
+    auto* instance = reinterpret_cast<Instance*>(tokenizer);
+    instance->recorder->real_.xDelete(instance->real);
+    delete instance;
+  }
+  static void Destroy(void* user_data) { delete static_cast<TokenRecorder*>(user_data); }
+
+  static int Tokenize(::Fts5Tokenizer* tokenizer, void* context, int flags, const char* text,
+                      int size, int (*on_token)(void*, int, const char*, int, int, int)) {
+    auto* instance = reinterpret_cast<Instance*>(tokenizer);
+    TokenRecorder* recorder = instance->recorder;
+    auto tokenize = recorder->real_.xTokenize;
+    if (!recorder->recording_ || (flags & FTS5_TOKENIZE_DOCUMENT) == 0) {
+      return tokenize(instance->real, context, flags, text, size, on_token);
+    }
+    int column = recorder->column_++;
+    if (column >= static_cast<int>(kFtsWeights.size())) return SQLITE_ERROR;
+    Column pass{recorder, static_cast<int>(kFtsWeights[column]), 0, context, on_token};
+    int rc = tokenize(instance->real, &pass, flags, text, size, &TokenRecorder::OnToken);
+    FtsStats* stats = recorder->stats_;
+    stats->lengths[recorder->doc_] += pass.size;
+    stats->total_tokens += pass.size;
+    return rc;
+  }
+
+  static int OnToken(void* context, int flags, const char* token, int size, int start, int end) {
+    auto* pass = static_cast<Column*>(context);
+    int indexed = size > kFtsMaxTokenSize ? kFtsMaxTokenSize : size;
+    // As fts5StorageInsertCallback: a colocated token (a synonym at the same
+    // position) is indexed but does not add to the column size.
+    if ((flags & FTS5_TOKEN_COLOCATED) == 0 || pass->size == 0) ++pass->size;
+    pass->recorder->Count(std::string_view(token, static_cast<size_t>(indexed)), pass->weight);
+    return pass->fts_token(pass->fts_context, flags, token, size, start, end);
+  }
+
+  // Adds `weight` to the current document's posting of `term`.
+  void Count(std::string_view term, int weight) {
+    std::vector<FtsPosting>& list = stats_->postings[Intern(term)];
+    if (!list.empty() && list.back().doc == doc_) {
+      list.back().freq += weight;
+    } else {
+      list.push_back({doc_, weight});
+    }
+  }
+
+  // The term id of `term`, adding it when new: an open-addressing table of
+  // ids (a directory has thousands of distinct terms and millions of token
+  // instances, so this lookup is the recorder's whole cost).
+  uint32_t Intern(std::string_view term) {
+    size_t mask = slots_.size() - 1;
+    uint64_t hash = HashTerm(term);
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      uint32_t slot = slots_[i];
+      if (slot == 0) break;
+      if (stats_->terms[slot - 1] == term) return slot - 1;
+    }
+    auto id = static_cast<uint32_t>(stats_->terms.size());
+    stats_->terms.emplace_back(term);
+    stats_->postings.emplace_back();
+    if (2 * stats_->terms.size() > slots_.size()) {
+      Rehash(2 * slots_.size());
+    } else {
+      for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        if (slots_[i] == 0) {
+          slots_[i] = id + 1;
+          break;
+        }
+      }
+    }
+    return id;
+  }
+
+  void Rehash(size_t size) {
+    slots_.assign(size, 0);
+    size_t mask = size - 1;
+    for (uint32_t id = 0; id < stats_->terms.size(); ++id) {
+      const std::string& term = stats_->terms[id];
+      size_t i = HashTerm(term) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = id + 1;
+    }
+  }
+
+  fts5_tokenizer real_{};
+  void* real_user_data_ = nullptr;
+  FtsStats* stats_ = nullptr;
+  std::vector<uint32_t> slots_;  // term id + 1; 0 is empty
+  bool recording_ = false;
+  int doc_ = 0;
+  int column_ = 0;
+};
 
 }  // namespace
 
@@ -389,6 +534,8 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     }
     return true;
   };
+  TokenRecorder* recorder = nullptr;
+  if (stats != nullptr && (recorder = TokenRecorder::Install(db, error)) == nullptr) return false;
   if (!exec("BEGIN") || !exec(kSchema)) return false;
 
   SqliteStmt meta, tier, category, area, service, fts, categories, areas, referral, delivery;
@@ -461,13 +608,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     return catalogue.services[a].slug < catalogue.services[b].slug;
   });
 
-  FtsTokenizer tokenizer;
-  StatsContext stats_context{stats, 0, 0, 0, {}};
-  if (stats != nullptr) {
-    if (!tokenizer.Init(db, kFtsTokenizer, error)) return false;
-    *stats = FtsStats();
-    stats->lengths.assign(published.size() + 1, 0);
-  }
+  if (recorder != nullptr) recorder->Start(stats, published.size());
 
   long long id = 0;
   for (size_t index : published) {
@@ -505,17 +646,14 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy, body_texts[index]);
     fts.BindInt(1, id);
     for (int c = 0; c < 5; ++c) fts.BindText(c + 2, columns[c]);
-    if (!step(&fts)) return false;
-    if (stats != nullptr) {
-      stats_context.doc = static_cast<int>(id);
-      for (int c = 0; c < 5; ++c) {
-        stats_context.weight = static_cast<int>(kFtsWeights[c]);
-        stats_context.column_size = 0;
-        tokenizer.ForEachToken(columns[c], &stats_context, CountToken);
-        stats->lengths[id] += stats_context.column_size;
-        stats->total_tokens += stats_context.column_size;
-      }
+    if (recorder != nullptr) recorder->BeginDocument(static_cast<int>(id));
+    bool inserted = step(&fts);
+    if (recorder != nullptr && recorder->EndDocument() != static_cast<int>(columns.size()) &&
+        inserted) {
+      *error = "the search statistics missed part of a document";
+      return false;
     }
+    if (!inserted) return false;
 
     if (!InsertPairs(&categories, id, s->categories, error, db) ||
         !InsertPairs(&areas, id, s->areas, error, db) ||

@@ -10,7 +10,6 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "catalogue.h"
@@ -106,10 +105,6 @@ class FtsTokenizer {
   /// The tokens of `text` as FTS5 would index them (folded, maybe stemmed).
   /// Invalid UTF-8 is tolerated exactly as FTS5 tolerates it.
   std::vector<std::string> Tokenize(std::string_view text) const;
-  /// Calls FTS5's xToken callback `on_token` with `context` for each token of
-  /// `text`, without copying them.
-  void ForEachToken(std::string_view text, void* context,
-                    int (*on_token)(void*, int, const char*, int, int, int)) const;
 
  private:
   fts5_tokenizer api_{};
@@ -134,11 +129,13 @@ struct FtsPosting {
   int freq;
 };
 
-/// The term statistics of the FTS table, gathered while it is filled exactly
-/// as FTS5 indexes the text (same tokenizer, same token truncation), so the
-/// browser index need not read every token instance back through fts5vocab.
+/// The term statistics of the FTS table, recorded from FTS5's own
+/// tokenization while it is filled (same tokens, same truncation, same
+/// counting), so the browser index need not read every token instance back
+/// through fts5vocab.
 struct FtsStats {
-  std::unordered_map<std::string, std::vector<FtsPosting>> postings;  // doc order
+  std::vector<std::string> terms;                 // by term id, first seen first
+  std::vector<std::vector<FtsPosting>> postings;  // by term id, in doc order
   std::vector<int> lengths;  // tokens per document id (all columns); [0] unused
   long long total_tokens = 0;
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <vector>
@@ -153,7 +152,6 @@ class Exporter {
           static_cast<int>(kFtsWeights[i]);
     }
     std::vector<Posting>* current = nullptr;
-    std::string current_term;
     int rc;
     while ((rc = stmt.Step()) == SQLITE_ROW) {
       const unsigned char* term_text = sqlite3_column_text(stmt.get(), 0);
@@ -162,9 +160,10 @@ class Exporter {
       int doc = static_cast<int>(stmt.Int(1));
       const unsigned char* col = sqlite3_column_text(stmt.get(), 2);
       int weight = col != nullptr ? weight_by_letter[col[0]] : 0;
-      if (current == nullptr || term != current_term) {
-        current_term.assign(term);
-        current = &postings_[current_term];
+      if (current == nullptr || term != terms_.back()) {
+        terms_.emplace_back(term);
+        postings_.emplace_back();
+        current = &postings_.back();
       }
       if (weight == 0 || doc < 1 || doc >= static_cast<int>(lengths_.size())) {
         *error_ = "unexpected row in the FTS index";
@@ -179,7 +178,7 @@ class Exporter {
       ++total_tokens_;
     }
     if (rc != SQLITE_DONE) return Fail();
-    for (auto& [term, list] : postings_) {
+    for (std::vector<Posting>& list : postings_) {
       // Merge in case the vocabulary table ever stops returning doc order.
       std::sort(list.begin(), list.end(),
                 [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
@@ -205,8 +204,9 @@ class Exporter {
     }
     lengths_.swap(stats_->lengths);
     total_tokens_ = stats_->total_tokens;
-    for (auto& [term, list] : stats_->postings) postings_.emplace(term, std::move(list));
-    stats_->postings.clear();
+    terms_.swap(stats_->terms);
+    postings_.swap(stats_->postings);
+    *stats_ = FtsStats();
     return true;
   }
 
@@ -247,7 +247,7 @@ class Exporter {
     }
     cards_.swap(cards);
     lengths_.swap(lengths);
-    for (auto& [term, list] : postings_) {
+    for (std::vector<Posting>& list : postings_) {
       for (Posting& p : list) p.doc = number_[p.doc];
       std::sort(list.begin(), list.end(),
                 [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
@@ -262,7 +262,8 @@ class Exporter {
   }
 
   bool WriteShards() {
-    // Terms in byte order (std::map), cut into ranges of about
+    // Terms in byte order (as SQLite and search.js's compareTerms order
+    // them), cut into ranges of about
     // kShardTargetBytes so a word, or all words with a prefix, sit in one or
     // a few neighbouring files. Written by hand: building a JSON tree for
     // millions of numbers costs more than the rest of the export.
@@ -277,8 +278,14 @@ class Exporter {
       shard.clear();
       return true;
     };
+    std::vector<uint32_t> order(terms_.size());
+    for (uint32_t id = 0; id < order.size(); ++id) order[id] = id;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return terms_[a] < terms_[b]; });
     std::string encoded;
-    for (const auto& [term, list] : postings_) {
+    for (uint32_t id : order) {
+      const std::string& term = terms_[id];
+      const std::vector<Posting>& list = postings_[id];
       encoded = Dump(Json(term));
       encoded += ":[";
       int previous = 0;
@@ -473,7 +480,8 @@ class Exporter {
   std::vector<int> lengths_;  // by document number; [0] unused
   std::vector<int> number_;   // database id -> browser document number
   long long total_tokens_ = 0;
-  std::map<std::string, std::vector<Posting>> postings_;
+  std::vector<std::string> terms_;              // by term id
+  std::vector<std::vector<Posting>> postings_;  // by term id
   std::string lengths_file_;
   Json shards_ = Json::array();
   size_t card_chunks_ = 0;

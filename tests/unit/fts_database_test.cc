@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
+#include <map>
 
 #include "search_fixture.h"
 
@@ -163,6 +164,76 @@ BOOST_AUTO_TEST_CASE(body_texts_that_do_not_line_up_are_refused_not_misread) {
   std::vector<std::string> short_list(c.services.size() - 1);
   BOOST_TEST(!WriteSearchDatabase(c, short_list, dir.path() + "/x.sqlite3", &error));
   BOOST_TEST(!error.empty());
+}
+
+// FillSearchDatabase records FtsStats from FTS5's own tokenization (a
+// wrapper around "porter" on the filling connection); they must equal what
+// tokenizing every column again, counted as fts5StorageInsertCallback
+// counts, gives: long tokens truncated, diacritics, CJK, empty columns.
+BOOST_AUTO_TEST_CASE(recorded_statistics_equal_a_second_tokenization) {
+  Catalogue c = testing::MakeSearchCatalogue();
+  c.services[0].body += "\n" + std::string(40000, 'x') + " Caf\xc3\xa9 e\xcc\x81te\xcc\x81 " +
+                        std::string(32768, 'y') + " " + std::string(32769, 'y') +
+                        " \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xd0\x9c\xd0\xbe\xd1\x81 "
+                        "running runs ran";
+  c.services[2].summary.clear();
+  c.services[2].keywords.clear();
+  c.services[2].categories.clear();
+  std::vector<std::string> texts = testing::BodyTexts(c);
+  texts[2].clear();
+  SqliteDb db;
+  std::string error;
+  BOOST_REQUIRE(db.Open(":memory:", SQLITE_OPEN_READWRITE, &error));
+  FtsStats stats;
+  BOOST_REQUIRE_MESSAGE(FillSearchDatabase(c, texts, db.get(), &error, &stats), error);
+
+  // The reference: a connection of its own, with FTS5's plain tokenizer.
+  SqliteDb other;
+  BOOST_REQUIRE(other.Open(":memory:", SQLITE_OPEN_READWRITE, &error));
+  FtsTokenizer tokenizer;
+  BOOST_REQUIRE(tokenizer.Init(other.get(), kFtsTokenizer, &error));
+  std::vector<size_t> published;
+  for (size_t i = 0; i < c.services.size(); ++i) {
+    if (c.services[i].IsPublished()) published.push_back(i);
+  }
+  std::sort(published.begin(), published.end(),
+            [&](size_t a, size_t b) { return c.services[a].slug < c.services[b].slug; });
+  std::map<std::string, std::map<int, int>> expected;
+  std::vector<int> lengths(published.size() + 1, 0);
+  long long total = 0;
+  for (size_t k = 0; k < published.size(); ++k) {
+    int doc = static_cast<int>(k) + 1;
+    const Service& s = c.services[published[k]];
+    std::array<std::string, 5> columns = FtsColumnsFor(s, c.taxonomy, texts[published[k]]);
+    for (size_t col = 0; col < columns.size(); ++col) {
+      for (std::string& token : tokenizer.Tokenize(columns[col])) {
+        if (token.size() > 32768) token.resize(32768);  // FTS5_MAX_TOKEN_SIZE
+        expected[token][doc] += static_cast<int>(kFtsWeights[col]);
+        ++lengths[doc];
+        ++total;
+      }
+    }
+  }
+  BOOST_TEST(stats.lengths == lengths, boost::test_tools::per_element());
+  BOOST_TEST(stats.total_tokens == total);
+  BOOST_REQUIRE(stats.terms.size() == stats.postings.size());
+  BOOST_TEST(stats.terms.size() == expected.size());
+  for (size_t id = 0; id < stats.terms.size(); ++id) {
+    std::map<int, int> got;
+    int previous = 0;
+    for (const FtsPosting& p : stats.postings[id]) {
+      BOOST_TEST(p.doc > previous);  // doc order, one posting per document
+      previous = p.doc;
+      got[p.doc] = p.freq;
+    }
+    BOOST_TEST((got == expected[stats.terms[id]]), stats.terms[id].substr(0, 40));
+  }
+
+  // The filling connection still answers queries through the wrapper.
+  SqliteStmt count;
+  BOOST_REQUIRE(count.Prepare(db.get(), "SELECT count(*) FROM fts WHERE fts MATCH 'run'", &error));
+  BOOST_REQUIRE(count.Step() == SQLITE_ROW);
+  BOOST_TEST(count.Int(0) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(tokenizer_matches_fts5_including_porter) {
