@@ -1,8 +1,10 @@
 #include "static_index.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +41,75 @@ using Json = nlohmann::json;
 
 std::string Dump(const Json& json) {
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// Appends `text` as a JSON string, spelled exactly as Dump() spells it:
+// printable ASCII is copied as is; anything that may need escaping or
+// replacing (quotes, control characters, UTF-8) goes through nlohmann.
+void AppendJsonString(std::string* out, std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+      out->append(Dump(Json(std::string(text))));
+      return;
+    }
+  }
+  out->push_back('"');
+  out->append(text);
+  out->push_back('"');
+}
+
+// Appends the decimal digits of `value` (snprintf per number cost more than
+// the rest of the export).
+void AppendInt(std::string* out, long long value) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+// What a search result shows; the URL is services/<slug>/.
+struct Card {
+  std::string slug, name, summary, phone, cost;
+  std::optional<long long> age_min, age_max;
+  std::vector<std::string> referral, areas;
+};
+
+// A card as a JSON object, keys in the order nlohmann's (sorted) objects
+// put them, as the files have always had them.
+void AppendCard(std::string* out, const Card& card) {
+  auto list = [&](const std::vector<std::string>& values) {
+    out->push_back('[');
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      AppendJsonString(out, values[i]);
+    }
+    out->push_back(']');
+  };
+  auto age = [&](const std::optional<long long>& value) {
+    if (value) {
+      AppendInt(out, *value);
+    } else {
+      out->append("null");
+    }
+  };
+  out->append("{\"ages\":[");
+  age(card.age_min);
+  out->push_back(',');
+  age(card.age_max);
+  out->append("],\"areas\":");
+  list(card.areas);
+  out->append(",\"cost\":");
+  AppendJsonString(out, card.cost);
+  out->append(",\"name\":");
+  AppendJsonString(out, card.name);
+  out->append(",\"phone\":");
+  AppendJsonString(out, card.phone);
+  out->append(",\"referral\":");
+  list(card.referral);
+  out->append(",\"slug\":");
+  AppendJsonString(out, card.slug);
+  out->append(",\"summary\":");
+  AppendJsonString(out, card.summary);
+  out->push_back('}');
 }
 
 // A value that may appear in a file name: slugs pass through, anything else
@@ -100,33 +171,31 @@ class Exporter {
         *error_ = "service ids are not 1..N";
         return false;
       }
-      // Only what a result shows; the URL is services/<slug>/.
-      Json card = {{"slug", stmt.Text(1)},
-                   {"name", stmt.Text(2)},
-                   {"summary", stmt.Text(4)},
-                   {"phone", stmt.Text(5)},
-                   {"cost", stmt.Text(8)},
-                   {"ages", Json::array({stmt.IsNull(6) ? Json(nullptr) : Json(stmt.Int(6)),
-                                         stmt.IsNull(7) ? Json(nullptr) : Json(stmt.Int(7))})},
-                   {"referral", Json::array()},
-                   {"areas", Json::array()}};
+      Card card;
+      card.slug = stmt.Text(1);
+      card.name = stmt.Text(2);
+      card.summary = stmt.Text(4);
+      card.phone = stmt.Text(5);
+      card.cost = stmt.Text(8);
+      if (!stmt.IsNull(6)) card.age_min = stmt.Int(6);
+      if (!stmt.IsNull(7)) card.age_max = stmt.Int(7);
       cards_.push_back(std::move(card));
     }
     if (rc != SQLITE_DONE) return Fail();
     lengths_.assign(cards_.size() + 1, 0);
     // List facts for the cards, in a stable order.
-    const std::pair<const char*, const char*> kLists[] = {
+    const std::pair<const char*, std::vector<std::string> Card::*> kLists[] = {
         {"SELECT service_id, route FROM service_referral ORDER BY service_id, CASE route "
          "WHEN 'self' THEN 0 WHEN 'gp' THEN 1 WHEN 'professional' THEN 2 ELSE 3 END",
-         "referral"},
-        {"SELECT service_id, area FROM service_areas ORDER BY service_id, area", "areas"},
+         &Card::referral},
+        {"SELECT service_id, area FROM service_areas ORDER BY service_id, area", &Card::areas},
     };
     for (const auto& [sql, field] : kLists) {
       SqliteStmt list;
       if (!list.Prepare(db_, sql, error_)) return false;
       while ((rc = list.Step()) == SQLITE_ROW) {
         size_t id = static_cast<size_t>(list.Int(0));
-        if (id >= 1 && id <= cards_.size()) cards_[id - 1][field].push_back(list.Text(1));
+        if (id >= 1 && id <= cards_.size()) (cards_[id - 1].*field).push_back(list.Text(1));
       }
       if (rc != SQLITE_DONE) return Fail();
     }
@@ -239,7 +308,7 @@ class Exporter {
     });
     number_.assign(n + 1, 0);
     for (size_t i = 0; i < n; ++i) number_[order[i]] = static_cast<int>(i) + 1;
-    std::vector<Json> cards(n);
+    std::vector<Card> cards(n);
     std::vector<int> lengths(n + 1, 0);
     for (size_t id = 1; id <= n; ++id) {
       cards[number_[id] - 1] = std::move(cards_[id - 1]);
@@ -256,9 +325,13 @@ class Exporter {
   }
 
   bool WriteLengths() {
-    Json lengths = Json::array();
-    for (size_t i = 1; i < lengths_.size(); ++i) lengths.push_back(lengths_[i]);
-    return Emit("d", lengths, &lengths_file_);
+    std::string lengths = "[";
+    for (size_t i = 1; i < lengths_.size(); ++i) {
+      if (i > 1) lengths.push_back(',');
+      AppendInt(&lengths, lengths_[i]);
+    }
+    lengths.push_back(']');
+    return EmitBytes("d", lengths, &lengths_file_);
   }
 
   bool WriteShards() {
@@ -286,17 +359,25 @@ class Exporter {
     for (uint32_t id : order) {
       const std::string& term = terms_[id];
       const std::vector<Posting>& list = postings_[id];
-      encoded = Dump(Json(term));
+      encoded.clear();
+      AppendJsonString(&encoded, term);
       encoded += ":[";
+      // Numbers straight into the buffer: at most 2 x 11 digits and two
+      // commas per posting.
+      size_t start = encoded.size();
+      encoded.resize(start + 24 * list.size() + 1);
+      char* out = encoded.data() + start;
+      char* limit = encoded.data() + encoded.size();
       int previous = 0;
-      char buf[32];
       for (size_t i = 0; i < list.size(); ++i) {
-        int size = std::snprintf(buf, sizeof buf, "%s%d,%d", i == 0 ? "" : ",",
-                                 list[i].doc - previous, list[i].freq);
-        encoded.append(buf, static_cast<size_t>(size));
+        if (i > 0) *out++ = ',';
+        out = std::to_chars(out, limit, list[i].doc - previous).ptr;
+        *out++ = ',';
+        out = std::to_chars(out, limit, list[i].freq).ptr;
         previous = list[i].doc;
       }
-      encoded += ']';
+      *out++ = ']';
+      encoded.resize(static_cast<size_t>(out - encoded.data()));
       if (!shard.empty() && shard.size() + encoded.size() > kShardTargetBytes) {
         if (!flush()) return false;
       }
@@ -325,13 +406,15 @@ class Exporter {
     std::vector<std::string> chunks;
     std::string all;
     for (size_t start = 0; start < cards_.size(); start += kCardsPerChunk) {
-      Json chunk = Json::array();
+      std::string chunk = "[";
       for (size_t i = start; i < std::min(cards_.size(), start + kCardsPerChunk); ++i) {
-        chunk.push_back(cards_[i]);
+        if (i > start) chunk.push_back(',');
+        AppendCard(&chunk, cards_[i]);
       }
-      chunks.push_back(Dump(chunk));
-      all += chunks.back();
+      chunk.push_back(']');
+      all += chunk;
       all += '\n';
+      chunks.push_back(std::move(chunk));
     }
     cards_hash_ = ContentHash(all);
     for (size_t k = 0; k < chunks.size(); ++k) {
@@ -475,7 +558,7 @@ class Exporter {
   Diagnostics* diags_;
   std::string* error_;
 
-  std::vector<Json> cards_;
+  std::vector<Card> cards_;   // by database id - 1, then by document number - 1
   FtsStats* stats_;           // null: read the postings back from the database
   std::vector<int> lengths_;  // by document number; [0] unused
   std::vector<int> number_;   // database id -> browser document number
