@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace signpost {
@@ -344,6 +345,47 @@ uint64_t HashTerm(std::string_view term) { return XXH3_64bits(term.data(), term.
 // (FTS5_MAX_TOKEN_SIZE, fts5StorageInsertCallback in fts5_storage.c).
 constexpr int kFtsMaxTokenSize = 32768;
 
+// Ids for the strings of `*names` (an id is an index): an open-addressing
+// table of ids, because a directory has thousands of distinct terms and
+// millions of token instances, so this lookup is the recorder's whole cost.
+class StringIds {
+ public:
+  explicit StringIds(std::vector<std::string>* names) : names_(names), slots_(1024, 0) {}
+
+  // The id of `text`; appends it to *names (and sets *added) when new.
+  uint32_t Find(std::string_view text, bool* added) {
+    size_t mask = slots_.size() - 1;
+    uint64_t hash = HashTerm(text);
+    size_t i = hash & mask;
+    for (; slots_[i] != 0; i = (i + 1) & mask) {
+      if ((*names_)[slots_[i] - 1] == text) {
+        *added = false;
+        return slots_[i] - 1;
+      }
+    }
+    auto id = static_cast<uint32_t>(names_->size());
+    names_->emplace_back(text);
+    *added = true;
+    slots_[i] = id + 1;
+    if (2 * names_->size() > slots_.size()) Rehash(2 * slots_.size());
+    return id;
+  }
+
+ private:
+  void Rehash(size_t size) {
+    slots_.assign(size, 0);
+    size_t mask = size - 1;
+    for (uint32_t id = 0; id < names_->size(); ++id) {
+      size_t i = HashTerm((*names_)[id]) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = id + 1;
+    }
+  }
+
+  std::vector<std::string>* names_;
+  std::vector<uint32_t> slots_;  // id + 1; 0 is empty
+};
+
 // Gathers FtsStats from FTS5's own tokenization while the table is filled,
 // instead of tokenizing every column a second time. On the filling
 // connection only, it registers a tokenizer under the name the table's
@@ -372,6 +414,7 @@ class TokenRecorder {
       *error = "FTS5 has no tokenizer named " + name;
       return nullptr;
     }
+    if (!recorder->unicode61_.Init(db, kFtsWordTokenizer, error)) return nullptr;
     fts5_tokenizer wrapper = {&TokenRecorder::Create, &TokenRecorder::Delete,
                               &TokenRecorder::Tokenize};
     TokenRecorder* raw = recorder.get();
@@ -389,12 +432,17 @@ class TokenRecorder {
     stats_ = stats;
     *stats_ = FtsStats();
     stats_->lengths.assign(n + 1, 0);
-    slots_.assign(1024, 0);
+    terms_.emplace(&stats_->terms);
+    words_.emplace(&stats_->words);
+    word_doc_.clear();
   }
-  // The tokens FTS5 receives until EndDocument() belong to document `doc`.
-  void BeginDocument(int doc) {
+  // The tokens FTS5 receives until EndDocument() belong to document `doc`,
+  // whose own keywords are the first `own_keyword_bytes` of its keywords
+  // column (the rest are its categories' names and synonyms).
+  void BeginDocument(int doc, size_t own_keyword_bytes) {
     doc_ = doc;
     column_ = 0;
+    word_bytes_ = own_keyword_bytes;
     recording_ = true;
   }
   // Stops recording; returns the number of columns FTS5 tokenized.
@@ -413,6 +461,8 @@ class TokenRecorder {
     TokenRecorder* recorder;
     int weight;
     int size;  // tokens, counted as FTS5 counts them
+    const char* text;
+    int word_bytes;  // tokens starting before this offset are words too
     void* fts_context;
     int (*fts_token)(void*, int, const char*, int, int, int);
   };
@@ -442,7 +492,13 @@ class TokenRecorder {
     }
     int column = recorder->column_++;
     if (column >= static_cast<int>(kFtsWeights.size())) return SQLITE_ERROR;
-    Column pass{recorder, static_cast<int>(kFtsWeights[column]), 0, context, on_token};
+    // Words for "Did you mean": names, own keywords, organisations and
+    // summaries (kFtsColumns order), not bodies.
+    int word_bytes = column == 1   ? static_cast<int>(std::min<size_t>(recorder->word_bytes_, size))
+                     : column == 4 ? 0
+                                   : size;
+    Column pass{recorder, static_cast<int>(kFtsWeights[column]), 0, text, word_bytes, context,
+                on_token};
     int rc = tokenize(instance->real, &pass, flags, text, size, &TokenRecorder::OnToken);
     FtsStats* stats = recorder->stats_;
     stats->lengths[recorder->doc_] += pass.size;
@@ -457,12 +513,19 @@ class TokenRecorder {
     // position) is indexed but does not add to the column size.
     if ((flags & FTS5_TOKEN_COLOCATED) == 0 || pass->size == 0) ++pass->size;
     pass->recorder->Count(std::string_view(token, static_cast<size_t>(indexed)), pass->weight);
+    if (start < pass->word_bytes && start >= 0 && end > start) {
+      pass->recorder->NoteWord(
+          std::string_view(pass->text + start, static_cast<size_t>(end - start)));
+    }
     return pass->fts_token(pass->fts_context, flags, token, size, start, end);
   }
 
   // Adds `weight` to the current document's posting of `term`.
   void Count(std::string_view term, int weight) {
-    std::vector<FtsPosting>& list = stats_->postings[Intern(term)];
+    bool added;
+    uint32_t id = terms_->Find(term, &added);
+    if (added) stats_->postings.emplace_back();
+    std::vector<FtsPosting>& list = stats_->postings[id];
     if (!list.empty() && list.back().doc == doc_) {
       list.back().freq += weight;
     } else {
@@ -470,51 +533,49 @@ class TokenRecorder {
     }
   }
 
-  // The term id of `term`, adding it when new: an open-addressing table of
-  // ids (a directory has thousands of distinct terms and millions of token
-  // instances, so this lookup is the recorder's whole cost).
-  uint32_t Intern(std::string_view term) {
-    size_t mask = slots_.size() - 1;
-    uint64_t hash = HashTerm(term);
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      uint32_t slot = slots_[i];
-      if (slot == 0) break;
-      if (stats_->terms[slot - 1] == term) return slot - 1;
-    }
-    auto id = static_cast<uint32_t>(stats_->terms.size());
-    stats_->terms.emplace_back(term);
-    stats_->postings.emplace_back();
-    if (2 * stats_->terms.size() > slots_.size()) {
-      Rehash(2 * slots_.size());
-    } else {
-      for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        if (slots_[i] == 0) {
-          slots_[i] = id + 1;
-          break;
-        }
+  // Notes the unstemmed word FTS5's porter received as the bytes `span` of
+  // the column text: unicode61 folds ASCII to lower case and nothing else,
+  // so that is done here; other text goes through unicode61 again (the
+  // span is one of its tokens, so it gives that token back).
+  void NoteWord(std::string_view span) {
+    bool ascii = true;
+    for (unsigned char c : span) ascii &= c < 0x80;
+    if (ascii) {
+      word_.assign(span);
+      for (char& c : word_) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
+      AddWord(word_);
+      return;
     }
-    return id;
+    for (const std::string& word : unicode61_.Tokenize(span)) AddWord(word);
   }
 
-  void Rehash(size_t size) {
-    slots_.assign(size, 0);
-    size_t mask = size - 1;
-    for (uint32_t id = 0; id < stats_->terms.size(); ++id) {
-      const std::string& term = stats_->terms[id];
-      size_t i = HashTerm(term) & mask;
-      while (slots_[i] != 0) i = (i + 1) & mask;
-      slots_[i] = id + 1;
+  void AddWord(std::string_view word) {
+    bool added;
+    uint32_t id = words_->Find(word, &added);
+    if (added) {
+      stats_->word_documents.push_back(0);
+      word_doc_.push_back(0);
+    }
+    if (word_doc_[id] != doc_) {  // once per document
+      word_doc_[id] = doc_;
+      ++stats_->word_documents[id];
     }
   }
 
   fts5_tokenizer real_{};
   void* real_user_data_ = nullptr;
+  FtsTokenizer unicode61_;  // porter's own base, for words that are not ASCII
   FtsStats* stats_ = nullptr;
-  std::vector<uint32_t> slots_;  // term id + 1; 0 is empty
+  std::optional<StringIds> terms_;  // into stats_->terms
+  std::optional<StringIds> words_;  // into stats_->words
+  std::vector<int> word_doc_;       // by word id: the last document that had it
+  std::string word_;
   bool recording_ = false;
   int doc_ = 0;
   int column_ = 0;
+  size_t word_bytes_ = 0;  // the keywords column's words end here (own keywords)
 };
 
 }  // namespace
@@ -646,7 +707,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy, body_texts[index]);
     fts.BindInt(1, id);
     for (int c = 0; c < 5; ++c) fts.BindText(c + 2, columns[c]);
-    if (recorder != nullptr) recorder->BeginDocument(static_cast<int>(id));
+    if (recorder != nullptr) recorder->BeginDocument(static_cast<int>(id), keywords.size());
     bool inserted = step(&fts);
     if (recorder != nullptr && recorder->EndDocument() != static_cast<int>(columns.size()) &&
         inserted) {

@@ -37,6 +37,9 @@ constexpr std::array<const char*, 5> kFtsColumns = {"name", "keywords", "organis
 constexpr std::array<double, 5> kFtsWeights = {10.0, 6.0, 2.0, 3.0, 1.0};
 /// The tokenizer every text column uses.
 constexpr const char* kFtsTokenizer = "porter unicode61 remove_diacritics 2";
+/// The same without stemming: words as typed (folded), for query words and
+/// for "Did you mean".
+constexpr const char* kFtsWordTokenizer = "unicode61 remove_diacritics 2";
 /// FTS5 bm25() constants (fts5_aux.c); the browser index uses the same.
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25B = 0.75;
@@ -138,6 +141,11 @@ struct FtsStats {
   std::vector<std::vector<FtsPosting>> postings;  // by term id, in doc order
   std::vector<int> lengths;  // tokens per document id (all columns); [0] unused
   long long total_tokens = 0;
+  // The unstemmed words (as kFtsWordTokenizer folds them) of names, own
+  // keywords, organisations and summaries, and how many documents have each
+  // there: the "Did you mean" vocabulary.
+  std::vector<std::string> words;
+  std::vector<int> word_documents;  // by word, like `words`
 };
 
 /// Creates the schema and fills it from the published services of

@@ -275,6 +275,9 @@ class Exporter {
     total_tokens_ = stats_->total_tokens;
     terms_.swap(stats_->terms);
     postings_.swap(stats_->postings);
+    words_.swap(stats_->words);
+    word_documents_.swap(stats_->word_documents);
+    have_words_ = true;
     *stats_ = FtsStats();
     return true;
   }
@@ -492,11 +495,12 @@ class Exporter {
   }
 
   // Unstemmed words people would recognise, for "Did you mean": from
-  // names, organisations, summaries and keywords, and the taxonomy's
-  // category names and synonyms (once, not once per service).
+  // names, organisations, summaries and keywords (gathered with the
+  // statistics, or tokenized again here), and the taxonomy's category
+  // names and synonyms (once, not once per service).
   bool WriteWords() {
     FtsTokenizer tokenizer;
-    if (!tokenizer.Init(db_, "unicode61 remove_diacritics 2", error_)) return false;
+    if (!tokenizer.Init(db_, kFtsWordTokenizer, error_)) return false;
     std::unordered_map<std::string, int> df;
     auto count = [&](SqliteStmt* stmt, int columns) {
       int rc;
@@ -508,32 +512,43 @@ class Exporter {
         }
         std::sort(words.begin(), words.end());
         words.erase(std::unique(words.begin(), words.end()), words.end());
-        for (const std::string& w : words) {
-          bool has_letter = false;
-          for (unsigned char c : w) has_letter |= (c >= 'a' && c <= 'z') || c >= 0x80;
-          if (w.size() >= 3 && w.size() <= 40 && has_letter) ++df[w];
-        }
+        for (const std::string& w : words) ++df[w];
       }
       return rc == SQLITE_DONE || Fail();
     };
     SqliteStmt services, categories;
-    if (!services.Prepare(db_, "SELECT name, organisation, summary, keywords FROM services",
-                          error_) ||
-        !count(&services, 4) ||
-        !categories.Prepare(db_,
+    if (have_words_) {
+      df.reserve(words_.size());
+      for (size_t i = 0; i < words_.size(); ++i) df[std::move(words_[i])] += word_documents_[i];
+      words_ = {};
+    } else if (!services.Prepare(db_, "SELECT name, organisation, summary, keywords FROM services",
+                                 error_) ||
+               !count(&services, 4)) {
+      return false;
+    }
+    if (!categories.Prepare(db_,
                             "SELECT name, synonyms FROM categories WHERE slug IN (SELECT category "
                             "FROM service_categories)",
                             error_) ||
         !count(&categories, 2)) {
       return false;
     }
-    std::vector<std::pair<std::string, int>> sorted(df.begin(), df.end());
+    std::vector<std::pair<std::string, int>> sorted;
+    for (auto& [word, n] : df) {
+      bool has_letter = false;
+      for (unsigned char c : word) has_letter |= (c >= 'a' && c <= 'z') || c >= 0x80;
+      if (word.size() >= 3 && word.size() <= 40 && has_letter) sorted.emplace_back(word, n);
+    }
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
-    Json words = Json::array();
-    for (const auto& [word, n] : sorted) words.push_back(word);
-    return Emit("w", words, &words_file_);
+    std::string words = "[";
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      if (i > 0) words.push_back(',');
+      AppendJsonString(&words, sorted[i].first);
+    }
+    words.push_back(']');
+    return EmitBytes("w", words, &words_file_);
   }
 
   bool WriteManifest() {
@@ -563,6 +578,9 @@ class Exporter {
   std::vector<int> lengths_;  // by document number; [0] unused
   std::vector<int> number_;   // database id -> browser document number
   long long total_tokens_ = 0;
+  std::vector<std::string> words_;  // from stats_: see FtsStats
+  std::vector<int> word_documents_;
+  bool have_words_ = false;
   std::vector<std::string> terms_;              // by term id
   std::vector<std::vector<Posting>> postings_;  // by term id
   std::string lengths_file_;

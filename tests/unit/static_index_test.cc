@@ -173,6 +173,13 @@ BOOST_AUTO_TEST_CASE(gathered_statistics_equal_the_fts5vocab_read_back) {
       "e\xcc\x81te\xcc\x81 \xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
       "0300 123 4567 \xf0\x9f\x98\x80 a\xe2\x80\x8b"
       "b";
+  // Words for "Did you mean" come from the same recording: non-ASCII words
+  // in names, own keywords and summaries, and a keyword that is also a
+  // category synonym.
+  c.services[0].name += " Caf\xc3\xa9 \xc5\x9ctudio ZU\xcc\x88RICH";
+  c.services[0].keywords.push_back("Z\xc3\xbcrich na\xc3\xafve");
+  c.services[0].keywords.push_back("money");
+  c.services[2].summary += " na\xc3\xafve \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";
   Service& bare = c.services[3];
   bare.summary.clear();
   bare.keywords.clear();
