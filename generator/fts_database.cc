@@ -1,8 +1,6 @@
 #include "fts_database.h"
 
 #include <cmark-gfm.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -337,9 +335,25 @@ bool InsertPairs(SqliteStmt* stmt, long long id, const std::vector<std::string>&
   return true;
 }
 
-// XXH3 inlined (XXH_INLINE_ALL above): through the shared library a call
-// costs ~100 instructions, most of it for lengths terms never have.
-uint64_t HashTerm(std::string_view term) { return XXH3_64bits(term.data(), term.size()); }
+// FNV-1a, one step per byte so a tokenizer can hash a word while it folds
+// it, then MurmurHash3's finalizer so the low bits (the table index) depend
+// on every byte. Terms are short; a table lookup per token instance is the
+// recorder's main cost, and XXH3 through the shared library costs ~100
+// instructions a call.
+constexpr uint64_t kFnvBasis = 14695981039346656037ULL;
+constexpr uint64_t FnvStep(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
+constexpr uint64_t FinishHash(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 33);
+}
+uint64_t HashTerm(std::string_view term) {
+  uint64_t h = kFnvBasis;
+  for (unsigned char c : term) h = FnvStep(h, c);
+  return FinishHash(h);
+}
 
 // FTS5 truncates longer tokens to this many bytes before indexing them
 // (FTS5_MAX_TOKEN_SIZE, fts5StorageInsertCallback in fts5_storage.c).
@@ -353,9 +367,10 @@ class StringIds {
   explicit StringIds(std::vector<std::string>* names) : names_(names), slots_(1024, 0) {}
 
   // The id of `text`; appends it to *names (and sets *added) when new.
-  uint32_t Find(std::string_view text, bool* added) {
+  uint32_t Find(std::string_view text, bool* added) { return Find(text, HashTerm(text), added); }
+  // The same, with `hash` = HashTerm(text) already known.
+  uint32_t Find(std::string_view text, uint64_t hash, bool* added) {
     size_t mask = slots_.size() - 1;
-    uint64_t hash = HashTerm(text);
     size_t i = hash & mask;
     for (; slots_[i] != 0; i = (i + 1) & mask) {
       if ((*names_)[slots_[i] - 1] == text) {
@@ -389,14 +404,25 @@ class StringIds {
 // Gathers FtsStats from FTS5's own tokenization while the table is filled,
 // instead of tokenizing every column a second time. On the filling
 // connection only, it registers a tokenizer under the name the table's
-// `tokenize` option resolves ("porter") that delegates to FTS5's own
-// porter and, while a document is being recorded, sees every token on its
-// way to fts5StorageInsertCallback. Other connections (signpost search, the
-// sqlite3 CLI) resolve "porter" to FTS5's, and the bytes FTS5 stores are the
-// same. FTS5 tokenizes an inserted row's columns in table order, one
-// xTokenize call each (sqlite3Fts5StorageIndexInsert); the recorder counts
-// the calls, so a row whose columns were not all seen is an error, not
-// silently wrong statistics.
+// `tokenize` option resolves ("porter") that stands in for FTS5's porter
+// (fetched beforehand) and sees every token on its way to
+// fts5StorageInsertCallback. Other connections (signpost search, the sqlite3
+// CLI) resolve "porter" to FTS5's, and the bytes FTS5 stores are the same.
+// FTS5 tokenizes an inserted row's columns in table order, one xTokenize
+// call each (sqlite3Fts5StorageIndexInsert); the recorder counts the calls,
+// so a row whose columns were not all seen is an error, not silently wrong
+// statistics.
+//
+// Most text is ASCII, and there unicode61 does little: a token is a run of
+// ASCII letters and digits (the only ASCII characters in its default
+// categories), folded to lower case; an ASCII separator always ends a
+// token. So the recorder splits the text at ASCII separators itself, and a
+// piece that is all ASCII is one token whose stem it asks FTS5's porter for
+// once per distinct word and then remembers: porter's and unicode61's
+// per-character work is most of the cost of filling the table otherwise.
+// Any piece with a byte over 0x7F (or longer than kMaxCachedWord) goes
+// through FTS5's porter as it stands. Which ASCII characters are token
+// characters is probed from FTS5's tokenizer at start-up, not assumed.
 class TokenRecorder {
  public:
   // Registers the recorder on `db`; the connection owns it (xDestroy) and
@@ -407,18 +433,19 @@ class TokenRecorder {
       *error = "this SQLite has no FTS5";
       return nullptr;
     }
-    std::string name = SplitSpaces(kFtsTokenizer).at(0);
+    std::vector<std::string> spec = SplitSpaces(kFtsTokenizer);
     auto recorder = std::make_unique<TokenRecorder>();
-    if (api->xFindTokenizer(api, name.c_str(), &recorder->real_user_data_, &recorder->real_) !=
+    if (api->xFindTokenizer(api, spec[0].c_str(), &recorder->real_user_data_, &recorder->real_) !=
         SQLITE_OK) {
-      *error = "FTS5 has no tokenizer named " + name;
+      *error = "FTS5 has no tokenizer named " + spec[0];
       return nullptr;
     }
     if (!recorder->unicode61_.Init(db, kFtsWordTokenizer, error)) return nullptr;
+    recorder->ProbeAscii(spec);
     fts5_tokenizer wrapper = {&TokenRecorder::Create, &TokenRecorder::Delete,
                               &TokenRecorder::Tokenize};
     TokenRecorder* raw = recorder.get();
-    if (api->xCreateTokenizer(api, name.c_str(), raw, &wrapper, &TokenRecorder::Destroy) !=
+    if (api->xCreateTokenizer(api, spec[0].c_str(), raw, &wrapper, &TokenRecorder::Destroy) !=
         SQLITE_OK) {
       *error = "FTS5 refused the recording tokenizer";
       return nullptr;
@@ -435,6 +462,10 @@ class TokenRecorder {
     terms_.emplace(&stats_->terms);
     words_.emplace(&stats_->words);
     word_doc_.clear();
+    ascii_words_.clear();
+    ascii_ids_.emplace(&ascii_words_);
+    ascii_term_.clear();
+    ascii_word_.clear();
   }
   // The tokens FTS5 receives until EndDocument() belong to document `doc`,
   // whose own keywords are the first `own_keyword_bytes` of its keywords
@@ -452,6 +483,16 @@ class TokenRecorder {
   }
 
  private:
+  using TokenCallback = int (*)(void*, int, const char*, int, int, int);
+  // Longest ASCII word whose stem is remembered (porter leaves longer
+  // tokens alone, and such words are rare enough to pass through FTS5).
+  static constexpr int kMaxCachedWord = 64;
+  static constexpr uint32_t kNoWord = UINT32_MAX;
+  // ascii_class_ values that are not token characters: NUL is never one
+  // (sqlite3Fts5UnicodeAscii) and 0xFF is never ASCII.
+  static constexpr unsigned char kSeparator = 0;
+  static constexpr unsigned char kHigh = 0xFF;
+
   struct Instance {
     TokenRecorder* recorder;
     ::Fts5Tokenizer* real;
@@ -459,12 +500,14 @@ class TokenRecorder {
   // One column on its way through: the recorder and FTS5's own callback.
   struct Column {
     TokenRecorder* recorder;
+    ::Fts5Tokenizer* real;
     int weight;
-    int size;  // tokens, counted as FTS5 counts them
-    const char* text;
-    int word_bytes;  // tokens starting before this offset are words too
+    int size;          // tokens, counted as FTS5 counts them
+    const char* text;  // the column's text
+    int offset;        // where the piece FTS5's porter is tokenizing starts
+    int word_bytes;    // tokens starting before this offset are words too
     void* fts_context;
-    int (*fts_token)(void*, int, const char*, int, int, int);
+    TokenCallback fts_token;
   };
 
   static int Create(void* user_data, const char** args, int count, ::Fts5Tokenizer** out) {
@@ -482,13 +525,52 @@ class TokenRecorder {
   }
   static void Destroy(void* user_data) { delete static_cast<TokenRecorder*>(user_data); }
 
+  static int CollectToken(void* context, int flags, const char* token, int size, int, int) {
+    auto* tokens = static_cast<std::vector<std::pair<int, std::string>>*>(context);
+    tokens->emplace_back(flags, std::string(token, static_cast<size_t>(size)));
+    return SQLITE_OK;
+  }
+
+  // Learns from FTS5's own tokenizer which ASCII characters are token
+  // characters and that they fold as A-Z to a-z: "q" c "q" must give one
+  // token "q" lower(c) "q" or the two tokens "q" and "q". Anything else
+  // (another tokenizer configuration) leaves the fast path off.
+  void ProbeAscii(const std::vector<std::string>& spec) {
+    std::vector<const char*> args;
+    for (size_t i = 1; i < spec.size(); ++i) args.push_back(spec[i].c_str());
+    ::Fts5Tokenizer* probe = nullptr;
+    if (real_.xCreate(real_user_data_, args.data(), static_cast<int>(args.size()), &probe) !=
+        SQLITE_OK) {
+      return;
+    }
+    bool ok = true;
+    std::vector<std::pair<int, std::string>> tokens;
+    for (int c = 0; c < 128 && ok; ++c) {
+      char text[3] = {'q', static_cast<char>(c), 'q'};
+      tokens.clear();
+      real_.xTokenize(probe, &tokens, FTS5_TOKENIZE_DOCUMENT, text, 3, CollectToken);
+      char folded = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      if (tokens.size() == 1 && tokens[0] == std::pair<int, std::string>(0, {'q', folded, 'q'})) {
+        ascii_class_[c] = static_cast<unsigned char>(folded);
+      } else if (tokens.size() == 2 && tokens[0] == std::pair<int, std::string>(0, "q") &&
+                 tokens[1] == tokens[0]) {
+        ascii_class_[c] = kSeparator;
+      } else {
+        ok = false;
+      }
+    }
+    real_.xDelete(probe);
+    for (int c = 128; c < 256; ++c) ascii_class_[c] = kHigh;
+    // The classes must not collide with a folded token character.
+    ascii_ok_ = ok && ascii_class_[kSeparator] == kSeparator && ascii_class_[kHigh] == kHigh;
+  }
+
   static int Tokenize(::Fts5Tokenizer* tokenizer, void* context, int flags, const char* text,
-                      int size, int (*on_token)(void*, int, const char*, int, int, int)) {
+                      int size, TokenCallback on_token) {
     auto* instance = reinterpret_cast<Instance*>(tokenizer);
     TokenRecorder* recorder = instance->recorder;
-    auto tokenize = recorder->real_.xTokenize;
     if (!recorder->recording_ || (flags & FTS5_TOKENIZE_DOCUMENT) == 0) {
-      return tokenize(instance->real, context, flags, text, size, on_token);
+      return recorder->real_.xTokenize(instance->real, context, flags, text, size, on_token);
     }
     int column = recorder->column_++;
     if (column >= static_cast<int>(kFtsWeights.size())) return SQLITE_ERROR;
@@ -497,34 +579,117 @@ class TokenRecorder {
     int word_bytes = column == 1   ? static_cast<int>(std::min<size_t>(recorder->word_bytes_, size))
                      : column == 4 ? 0
                                    : size;
-    Column pass{recorder, static_cast<int>(kFtsWeights[column]), 0, text, word_bytes, context,
-                on_token};
-    int rc = tokenize(instance->real, &pass, flags, text, size, &TokenRecorder::OnToken);
+    Column pass{recorder,   instance->real, static_cast<int>(kFtsWeights[column]),
+                0,          text,           0,
+                word_bytes, context,        on_token};
+    int rc = recorder->ascii_ok_ ? recorder->TokenizePieces(&pass, flags, size)
+                                 : recorder->TokenizeReal(&pass, flags, 0, size);
     FtsStats* stats = recorder->stats_;
     stats->lengths[recorder->doc_] += pass.size;
     stats->total_tokens += pass.size;
     return rc;
   }
 
+  // Splits the column at ASCII separators (which always end a unicode61
+  // token, and never sit inside a UTF-8 sequence) into pieces, each
+  // tokenized on its own: the concatenation is what FTS5's porter gives
+  // for the whole text.
+  int TokenizePieces(Column* pass, int flags, int size) {
+    const auto* text = reinterpret_cast<const unsigned char*>(pass->text);
+    char word[kMaxCachedWord];
+    int i = 0;
+    while (i < size) {
+      while (i < size && ascii_class_[text[i]] == kSeparator) ++i;
+      if (i == size) break;
+      // One pass over the piece: is it ASCII, its folded bytes, their hash.
+      int start = i;
+      bool ascii = true;
+      uint64_t hash = kFnvBasis;
+      for (; i < size; ++i) {
+        unsigned char c = text[i];
+        unsigned char kind = ascii_class_[c];
+        if (kind == kSeparator) break;
+        if (kind == kHigh) {
+          ascii = false;
+          continue;
+        }
+        if (i - start < kMaxCachedWord) word[i - start] = static_cast<char>(kind);
+        hash = FnvStep(hash, kind);
+      }
+      int rc =
+          ascii && i - start <= kMaxCachedWord
+              ? AsciiToken(pass, start, i, std::string_view(word, static_cast<size_t>(i - start)),
+                           FinishHash(hash))
+              : TokenizeReal(pass, flags, start, i);
+      if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+  }
+
+  // Bytes [start, end) of the column through FTS5's porter (OnToken).
+  int TokenizeReal(Column* pass, int flags, int start, int end) {
+    pass->offset = start;
+    return real_.xTokenize(pass->real, pass, flags, pass->text + start, end - start, &OnToken);
+  }
+
   static int OnToken(void* context, int flags, const char* token, int size, int start, int end) {
     auto* pass = static_cast<Column*>(context);
+    start += pass->offset;
+    end += pass->offset;
     int indexed = size > kFtsMaxTokenSize ? kFtsMaxTokenSize : size;
     // As fts5StorageInsertCallback: a colocated token (a synonym at the same
     // position) is indexed but does not add to the column size.
     if ((flags & FTS5_TOKEN_COLOCATED) == 0 || pass->size == 0) ++pass->size;
-    pass->recorder->Count(std::string_view(token, static_cast<size_t>(indexed)), pass->weight);
+    TokenRecorder* recorder = pass->recorder;
+    bool added;
+    uint32_t term = recorder->terms_->Find(std::string_view(token, indexed), &added);
+    if (added) recorder->stats_->postings.emplace_back();
+    recorder->Count(term, pass->weight);
     if (start < pass->word_bytes && start >= 0 && end > start) {
-      pass->recorder->NoteWord(
-          std::string_view(pass->text + start, static_cast<size_t>(end - start)));
+      recorder->NoteWord(std::string_view(pass->text + start, static_cast<size_t>(end - start)));
     }
     return pass->fts_token(pass->fts_context, flags, token, size, start, end);
   }
 
-  // Adds `weight` to the current document's posting of `term`.
-  void Count(std::string_view term, int weight) {
+  // Bytes [start, end) of the column: one ASCII token, `word` folded
+  // (hash: HashTerm(word)), handed to FTS5 as FTS5's porter would hand it.
+  int AsciiToken(Column* pass, int start, int end, std::string_view word, uint64_t hash) {
     bool added;
-    uint32_t id = terms_->Find(term, &added);
+    uint32_t id = ascii_ids_->Find(word, hash, &added);
+    if (added) {
+      ascii_term_.push_back(0);
+      ascii_word_.push_back(kNoWord);
+      if (!Stem(pass->real, id)) return SQLITE_ERROR;
+    }
+    uint32_t term = ascii_term_[id];
+    ++pass->size;
+    Count(term, pass->weight);
+    if (start < pass->word_bytes) {
+      if (ascii_word_[id] == kNoWord) ascii_word_[id] = WordId(ascii_words_[id]);
+      CountWord(ascii_word_[id]);
+    }
+    const std::string& stem = stats_->terms[term];
+    return pass->fts_token(pass->fts_context, 0, stem.data(), static_cast<int>(stem.size()), start,
+                           end);
+  }
+
+  // Asks FTS5's porter for the stem of the ASCII word `id` (one token in,
+  // one token out) and remembers its term.
+  bool Stem(::Fts5Tokenizer* real, uint32_t id) {
+    const std::string& word = ascii_words_[id];
+    std::vector<std::pair<int, std::string>> tokens;
+    real_.xTokenize(real, &tokens, FTS5_TOKENIZE_DOCUMENT, word.data(),
+                    static_cast<int>(word.size()), CollectToken);
+    if (tokens.size() != 1 || tokens[0].first != 0) return false;
+    bool added;
+    uint32_t term = terms_->Find(tokens[0].second, &added);
     if (added) stats_->postings.emplace_back();
+    ascii_term_[id] = term;
+    return true;
+  }
+
+  // Adds `weight` to the current document's posting of term `id`.
+  void Count(uint32_t id, int weight) {
     std::vector<FtsPosting>& list = stats_->postings[id];
     if (!list.empty() && list.back().doc == doc_) {
       list.back().freq += weight;
@@ -545,19 +710,23 @@ class TokenRecorder {
       for (char& c : word_) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
-      AddWord(word_);
+      CountWord(WordId(word_));
       return;
     }
-    for (const std::string& word : unicode61_.Tokenize(span)) AddWord(word);
+    for (const std::string& word : unicode61_.Tokenize(span)) CountWord(WordId(word));
   }
 
-  void AddWord(std::string_view word) {
+  uint32_t WordId(std::string_view word) {
     bool added;
     uint32_t id = words_->Find(word, &added);
     if (added) {
       stats_->word_documents.push_back(0);
       word_doc_.push_back(0);
     }
+    return id;
+  }
+
+  void CountWord(uint32_t id) {
     if (word_doc_[id] != doc_) {  // once per document
       word_doc_[id] = doc_;
       ++stats_->word_documents[id];
@@ -567,10 +736,17 @@ class TokenRecorder {
   fts5_tokenizer real_{};
   void* real_user_data_ = nullptr;
   FtsTokenizer unicode61_;  // porter's own base, for words that are not ASCII
+  bool ascii_ok_ = false;   // the probe confirmed the ASCII rules
+  // By byte: kSeparator, kHigh (over 0x7F), or the folded token character.
+  unsigned char ascii_class_[256] = {};
   FtsStats* stats_ = nullptr;
-  std::optional<StringIds> terms_;  // into stats_->terms
-  std::optional<StringIds> words_;  // into stats_->words
-  std::vector<int> word_doc_;       // by word id: the last document that had it
+  std::optional<StringIds> terms_;        // into stats_->terms
+  std::optional<StringIds> words_;        // into stats_->words
+  std::vector<int> word_doc_;             // by word id: the last document that had it
+  std::vector<std::string> ascii_words_;  // folded ASCII words seen
+  std::optional<StringIds> ascii_ids_;    // into ascii_words_
+  std::vector<uint32_t> ascii_term_;      // by ASCII word: its stem's term id
+  std::vector<uint32_t> ascii_word_;      // by ASCII word: its word id, or kNoWord
   std::string word_;
   bool recording_ = false;
   int doc_ = 0;

@@ -132,10 +132,10 @@ struct FtsPosting {
   int freq;
 };
 
-/// The term statistics of the FTS table, recorded from FTS5's own
-/// tokenization while it is filled (same tokens, same truncation, same
-/// counting), so the browser index need not read every token instance back
-/// through fts5vocab.
+/// The term statistics of the FTS table, recorded from the tokens FTS5
+/// indexes while it is filled (same tokens, same truncation, same counting),
+/// so the browser index need not read every token instance back through
+/// fts5vocab.
 struct FtsStats {
   std::vector<std::string> terms;                 // by term id, first seen first
   std::vector<std::vector<FtsPosting>> postings;  // by term id, in doc order

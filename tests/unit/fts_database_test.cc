@@ -236,6 +236,56 @@ BOOST_AUTO_TEST_CASE(recorded_statistics_equal_a_second_tokenization) {
   BOOST_TEST(count.Int(0) == 1);
 }
 
+// With statistics, the filling connection tokenizes ASCII itself (and asks
+// FTS5's porter for stems); what FTS5 stores must be exactly what FTS5's own
+// tokenizer stores: every term instance, document, column and position.
+BOOST_AUTO_TEST_CASE(recording_tokenizer_stores_what_fts5_stores) {
+  Catalogue c = testing::MakeSearchCatalogue();
+  std::string every_ascii;
+  for (int ch = 0; ch < 128; ++ch) {
+    every_ascii += "a";
+    every_ascii += static_cast<char>(ch);
+    every_ascii += "B ";
+  }
+  c.services[0].body += "\n" + every_ascii;
+  c.services[0].summary += " " + std::string(63, 'k') + " " + std::string(64, 'l') + " " +
+                           std::string(65, 'm') + "s " + std::string(40000, 'Q') +
+                           " ABC123def generalizations ponies caresses sky happy relational";
+  c.services[2].name += " caf\xc3\xa9 na\xc3\xafve it\xe2\x80\x99s \xe2\x80\x9cquoted\xe2\x80\x9d";
+  c.services[2].body +=
+      " abc\xff def\xc3 e\xcc\x81t\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xacx Stra\xc3\x9f"
+      "e";
+  c.services[3].keywords = {"RUNNING", "Runs", "ran", "\x01\x02ctl\x7f"};
+  std::vector<std::string> texts = testing::BodyTexts(c);
+  std::string error;
+  auto instances = [&](FtsStats* stats) {
+    SqliteDb db;
+    BOOST_REQUIRE(db.Open(":memory:", SQLITE_OPEN_READWRITE, &error));
+    BOOST_REQUIRE_MESSAGE(FillSearchDatabase(c, texts, db.get(), &error, stats), error);
+    BOOST_REQUIRE(
+        db.Exec("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, instance)", &error));
+    SqliteStmt stmt;
+    BOOST_REQUIRE(stmt.Prepare(db.get(), "SELECT term, doc, col, offset FROM temp.v", &error));
+    std::vector<std::string> rows;
+    while (stmt.Step() == SQLITE_ROW) {
+      rows.push_back(stmt.Text(0) + "|" + stmt.Text(1) + "|" + stmt.Text(2) + "|" + stmt.Text(3));
+    }
+    return rows;
+  };
+  FtsStats stats;
+  std::vector<std::string> recorded = instances(&stats);
+  std::vector<std::string> plain = instances(nullptr);  // no recorder: FTS5's porter alone
+  BOOST_TEST(recorded.size() > 100u);
+  BOOST_TEST(recorded.size() == plain.size());
+  BOOST_TEST((recorded == plain));
+  for (size_t i = 0; i < std::min(recorded.size(), plain.size()); ++i) {
+    if (recorded[i] != plain[i]) {
+      BOOST_TEST(recorded[i].substr(0, 80) == plain[i].substr(0, 80));
+      break;
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(tokenizer_matches_fts5_including_porter) {
   SqliteDb db;
   std::string error;
