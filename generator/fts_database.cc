@@ -68,6 +68,11 @@ bool SqliteStmt::Prepare(sqlite3* db, std::string_view sql, std::string* error) 
 void SqliteStmt::BindText(int index, std::string_view text) {
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+void SqliteStmt::BindTextRef(int index, std::string_view text) {
+  // A null pointer would bind NULL, not "".
+  sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(), SQLITE_STATIC,
+                      SQLITE_UTF8);
+}
 void SqliteStmt::BindInt(int index, long long value) { sqlite3_bind_int64(stmt_, index, value); }
 void SqliteStmt::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 int SqliteStmt::Step() { return sqlite3_step(stmt_); }
@@ -318,22 +323,59 @@ std::string JoinWeights() {
   return out;
 }
 
-bool InsertPairs(SqliteStmt* stmt, long long id, const std::vector<std::string>& values,
-                 std::string* error, sqlite3* db) {
-  // A list may repeat a value; the primary key would refuse the second copy.
-  std::set<std::string> seen;
-  for (const std::string& value : values) {
-    if (!seen.insert(value).second) continue;
-    stmt->Reset();
-    stmt->BindInt(1, id);
-    stmt->BindText(2, value);
-    if (stmt->Step() != SQLITE_DONE) {
-      *error = sqlite3_errmsg(db);
-      return false;
+// The rows of one list-fact table (service_categories and the like),
+// gathered for every service and inserted in primary-key order (each row
+// lands at the end of the B-tree, not in its middle), kBatch rows per
+// statement (per-statement overhead is much of what a two-column row
+// costs).
+class PairRows {
+ public:
+  static constexpr int kBatch = 64;
+  // Adds the rows of service `id`; a list may repeat a value, which the
+  // primary key would refuse.
+  void Add(long long id, const std::vector<std::string>& values) {
+    size_t first = rows_.size();
+    for (const std::string& value : values) {
+      bool seen = false;
+      for (size_t i = first; i < rows_.size() && !seen; ++i) seen = *rows_[i].second == value;
+      if (!seen) rows_.emplace_back(id, &value);
     }
   }
-  return true;
-}
+  bool Insert(sqlite3* db, const char* table, std::string* error) {
+    SqliteStmt batch, single;
+    std::string sql = std::string("INSERT INTO ") + table + " VALUES(?,?)";
+    if (!single.Prepare(db, sql, error)) return false;
+    for (int i = 1; i < kBatch; ++i) sql += ",(?,?)";
+    if (!batch.Prepare(db, sql, error)) return false;
+    std::sort(rows_.begin(), rows_.end(), [](const auto& a, const auto& b) {
+      int order = a.second->compare(*b.second);
+      return order != 0 ? order < 0 : a.first < b.first;
+    });
+    size_t i = 0;
+    for (; i + kBatch <= rows_.size(); i += kBatch) {
+      for (int k = 0; k < kBatch; ++k) {
+        batch.BindInt(2 * k + 1, rows_[i + k].first);
+        batch.BindTextRef(2 * k + 2, *rows_[i + k].second);
+      }
+      if (batch.Step() != SQLITE_DONE) return Fail(db, error);
+      batch.Reset();
+    }
+    for (; i < rows_.size(); ++i) {
+      single.BindInt(1, rows_[i].first);
+      single.BindTextRef(2, *rows_[i].second);
+      if (single.Step() != SQLITE_DONE) return Fail(db, error);
+      single.Reset();
+    }
+    return true;
+  }
+
+ private:
+  static bool Fail(sqlite3* db, std::string* error) {
+    *error = sqlite3_errmsg(db);
+    return false;
+  }
+  std::vector<std::pair<long long, const std::string*>> rows_;
+};
 
 // FNV-1a, one step per byte so a tokenizer can hash a word while it folds
 // it, then MurmurHash3's finalizer so the low bits (the table index) depend
@@ -775,7 +817,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
   if (stats != nullptr && (recorder = TokenRecorder::Install(db, error)) == nullptr) return false;
   if (!exec("BEGIN") || !exec(kSchema)) return false;
 
-  SqliteStmt meta, tier, category, area, service, fts, categories, areas, referral, delivery;
+  SqliteStmt meta, tier, category, area, service, fts;
   if (!meta.Prepare(db, "INSERT INTO meta VALUES(?1, ?2)", error) ||
       !tier.Prepare(db, "INSERT OR IGNORE INTO tiers VALUES(?1, ?2, ?3)", error) ||
       !category.Prepare(db, "INSERT OR IGNORE INTO categories VALUES(?1, ?2, ?3)", error) ||
@@ -787,11 +829,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
       !fts.Prepare(db,
                    "INSERT INTO fts(rowid, name, keywords, organisation, summary, body) "
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                   error) ||
-      !categories.Prepare(db, "INSERT INTO service_categories VALUES(?1, ?2)", error) ||
-      !areas.Prepare(db, "INSERT INTO service_areas VALUES(?1, ?2)", error) ||
-      !referral.Prepare(db, "INSERT INTO service_referral VALUES(?1, ?2)", error) ||
-      !delivery.Prepare(db, "INSERT INTO service_delivery VALUES(?1, ?2)", error)) {
+                   error)) {
     return false;
   }
   auto step = [&](SqliteStmt* stmt) {
@@ -847,23 +885,24 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
 
   if (recorder != nullptr) recorder->Start(stats, published.size());
 
+  PairRows category_rows, area_rows, referral_rows, delivery_rows;
   long long id = 0;
   for (size_t index : published) {
     const Service* s = &catalogue.services[index];
     ++id;
     service.BindInt(1, id);
-    service.BindText(2, s->slug);
-    service.BindText(3, s->name);
-    service.BindText(4, s->organisation);
-    service.BindText(5, s->summary);
-    service.BindText(6, s->tier);
-    service.BindText(7, s->cost);
+    service.BindTextRef(2, s->slug);
+    service.BindTextRef(3, s->name);
+    service.BindTextRef(4, s->organisation);
+    service.BindTextRef(5, s->summary);
+    service.BindTextRef(6, s->tier);
+    service.BindTextRef(7, s->cost);
     service.BindText(8, StatusSlug(s->status));
-    service.BindText(9, s->contact.phone);
-    service.BindText(10, s->contact.text);
-    service.BindText(11, s->contact.email);
-    service.BindText(12, s->contact.website);
-    service.BindText(13, s->contact.referral_url);
+    service.BindTextRef(9, s->contact.phone);
+    service.BindTextRef(10, s->contact.text);
+    service.BindTextRef(11, s->contact.email);
+    service.BindTextRef(12, s->contact.website);
+    service.BindTextRef(13, s->contact.referral_url);
     if (s->age_min)
       service.BindInt(14, *s->age_min);
     else
@@ -872,17 +911,17 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
       service.BindInt(15, *s->age_max);
     else
       service.BindNull(15);
-    service.BindText(16, s->waiting_time);
+    service.BindTextRef(16, s->waiting_time);
     service.BindText(17, s->last_reviewed.ToIso());
     service.BindText(18, "services/" + s->slug + "/");
     std::string keywords;
     for (const std::string& keyword : s->keywords) AppendLine(&keywords, keyword);
-    service.BindText(19, keywords);
+    service.BindTextRef(19, keywords);
     if (!step(&service)) return false;
 
     std::array<std::string, 5> columns = FtsColumnsFor(*s, catalogue.taxonomy, body_texts[index]);
     fts.BindInt(1, id);
-    for (int c = 0; c < 5; ++c) fts.BindText(c + 2, columns[c]);
+    for (int c = 0; c < 5; ++c) fts.BindTextRef(c + 2, columns[c]);
     if (recorder != nullptr) recorder->BeginDocument(static_cast<int>(id), keywords.size());
     bool inserted = step(&fts);
     if (recorder != nullptr && recorder->EndDocument() != static_cast<int>(columns.size()) &&
@@ -892,12 +931,16 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     }
     if (!inserted) return false;
 
-    if (!InsertPairs(&categories, id, s->categories, error, db) ||
-        !InsertPairs(&areas, id, s->areas, error, db) ||
-        !InsertPairs(&referral, id, s->referral, error, db) ||
-        !InsertPairs(&delivery, id, s->delivery, error, db)) {
-      return false;
-    }
+    category_rows.Add(id, s->categories);
+    area_rows.Add(id, s->areas);
+    referral_rows.Add(id, s->referral);
+    delivery_rows.Add(id, s->delivery);
+  }
+  if (!category_rows.Insert(db, "service_categories", error) ||
+      !area_rows.Insert(db, "service_areas", error) ||
+      !referral_rows.Insert(db, "service_referral", error) ||
+      !delivery_rows.Insert(db, "service_delivery", error)) {
+    return false;
   }
   return exec("COMMIT");
 }

@@ -76,6 +76,9 @@ class SqliteStmt {
   bool Prepare(sqlite3* db, std::string_view sql, std::string* error);
   /// Binds UTF-8 text (copied) to the 1-based parameter `index`.
   void BindText(int index, std::string_view text);
+  /// Binds UTF-8 text without copying it: `text` must stay valid until the
+  /// statement is next reset or finalized.
+  void BindTextRef(int index, std::string_view text);
   void BindInt(int index, long long value);
   void BindNull(int index);
   /// sqlite3_step: SQLITE_ROW, SQLITE_DONE or an error code.

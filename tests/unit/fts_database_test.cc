@@ -140,6 +140,48 @@ BOOST_AUTO_TEST_CASE(database_holds_published_services_in_slug_order) {
   }
 }
 
+// List facts go in in batches, sorted; a value a list repeats is one row,
+// and every service keeps all of its own (more services than one batch).
+BOOST_AUTO_TEST_CASE(list_facts_are_complete_and_a_repeated_value_is_one_row) {
+  Catalogue c = testing::MakeSearchCatalogue();
+  c.services[0].areas = {"example-north", "all", "example-north"};
+  c.services[0].referral = {"gp", "self", "gp", "gp"};
+  for (int i = 0; i < 150; ++i) {
+    Service s = c.services[3];
+    s.slug = "bulk-" + std::to_string(1000 + i);
+    s.areas = {i % 2 == 0 ? "example-north" : "example-central"};
+    c.services.push_back(s);
+  }
+  testing::TempDir dir;
+  std::string path = dir.path() + "/d.sqlite3";
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(WriteSearchDatabase(c, testing::BodyTexts(c), path, &error), error);
+  SqliteDb db;
+  BOOST_REQUIRE(db.Open(path, SQLITE_OPEN_READONLY, &error));
+  struct Count {
+    const char* sql;
+    long long expected;
+  };
+  const Count counts[] = {
+      {"SELECT count(*) FROM service_areas WHERE service_id = "
+       "(SELECT id FROM services WHERE slug = 'example-citizens-advice-debt')",
+       2},
+      {"SELECT count(*) FROM service_referral WHERE service_id = "
+       "(SELECT id FROM services WHERE slug = 'example-citizens-advice-debt')",
+       2},
+      {"SELECT count(*) FROM service_areas WHERE area = 'example-north'", 1 + 75 + 1},
+      {"SELECT count(*) FROM service_areas WHERE area = 'example-central'", 75 + 1},
+      {"SELECT count(*) FROM services WHERE id NOT IN (SELECT service_id FROM service_areas)", 0},
+      {"SELECT count(*) FROM service_categories", 150 + 10},
+  };
+  for (const Count& q : counts) {
+    SqliteStmt count;
+    BOOST_REQUIRE_MESSAGE(count.Prepare(db.get(), q.sql, &error), error);
+    BOOST_REQUIRE(count.Step() == SQLITE_ROW);
+    BOOST_TEST(count.Int(0) == q.expected, q.sql);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(same_catalogue_gives_identical_database_bytes) {
   testing::TempDir dir;
   std::string error;
