@@ -949,7 +949,11 @@ bool WriteSearchDatabase(const Catalogue& catalogue, const std::vector<std::stri
                          const std::string& path, std::string* error, FtsStats* stats) {
   std::remove(path.c_str());
   SqliteDb db;
-  if (!db.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error)) return false;
+  // One thread uses the connection, so it needs no mutex of its own (every
+  // bind, step and column call would take it).
+  if (!db.Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, error)) {
+    return false;
+  }
   // A half-written file is thrown away with the staging folder, so durability
   // during the build buys nothing; it only costs time.
   if (!db.Exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;", error)) {

@@ -20,8 +20,8 @@ bool WriteSearchIndex(const Catalogue& catalogue, const std::vector<std::string>
   FtsStats stats;
   if (!WriteSearchDatabase(catalogue, body_texts, path, &error, &stats))
     return fail("cannot write the search database");
-  SqliteDb db;
-  if (!db.Open(path, SQLITE_OPEN_READONLY, &error))
+  SqliteDb db;  // this thread's alone, like the writer's: no mutex
+  if (!db.Open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &error))
     return fail("cannot reopen the search database");
   if (!ExportStaticIndex(db.get(), writer, diags, &error, &stats)) {
     if (error.empty()) return false;  // the writer already explained
