@@ -272,6 +272,47 @@ std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy&
 }
 
 // ---------------------------------------------------------------------------
+// Encoded posting lists
+
+namespace {
+
+void AppendVarint(std::string* out, uint32_t value) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+}  // namespace
+
+void AppendPosting(std::string* list, int previous_doc, int doc, int freq) {
+  AppendVarint(list, static_cast<uint32_t>(doc - previous_doc));
+  AppendVarint(list, static_cast<uint32_t>(freq));
+}
+
+std::vector<FtsPosting> DecodePostings(std::string_view list) {
+  std::vector<FtsPosting> postings;
+  size_t i = 0;
+  auto next = [&]() {
+    uint32_t value = 0;
+    for (int shift = 0; i < list.size() && shift < 32; shift += 7) {
+      auto byte = static_cast<unsigned char>(list[i++]);
+      value |= static_cast<uint32_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    return static_cast<int>(value);
+  };
+  int doc = 0;
+  while (i < list.size()) {
+    doc += next();
+    int freq = next();
+    postings.push_back({doc, freq});
+  }
+  return postings;
+}
+
+// ---------------------------------------------------------------------------
 // Schema and writer
 
 namespace {
@@ -508,6 +549,7 @@ class TokenRecorder {
     ascii_ids_.emplace(&ascii_words_);
     ascii_term_.clear();
     ascii_word_.clear();
+    open_.clear();
   }
   // The tokens FTS5 receives until EndDocument() belong to document `doc`,
   // whose own keywords are the first `own_keyword_bytes` of its keywords
@@ -522,6 +564,22 @@ class TokenRecorder {
   int EndDocument() {
     recording_ = false;
     return column_;
+  }
+  // Completes the statistics once the last document has been recorded.
+  void Finish() {
+    for (uint32_t id = 0; id < open_.size(); ++id) {
+      const OpenPosting& open = open_[id];
+      if (open.doc != 0)
+        AppendPosting(&stats_->postings[id], open.previous_doc, open.doc, open.freq);
+    }
+    open_ = {};
+    word_doc_ = {};
+    ascii_words_ = {};
+    ascii_ids_.reset();
+    ascii_term_ = {};
+    ascii_word_ = {};
+    terms_.reset();
+    words_.reset();
   }
 
  private:
@@ -538,6 +596,12 @@ class TokenRecorder {
   struct Instance {
     TokenRecorder* recorder;
     ::Fts5Tokenizer* real;
+  };
+  // A term's posting in the document being recorded, not yet encoded.
+  struct OpenPosting {
+    int doc = 0;  // 0: none
+    int freq = 0;
+    int previous_doc = 0;  // the last document encoded
   };
   // One column on its way through: the recorder and FTS5's own callback.
   struct Column {
@@ -683,10 +747,7 @@ class TokenRecorder {
     // position) is indexed but does not add to the column size.
     if ((flags & FTS5_TOKEN_COLOCATED) == 0 || pass->size == 0) ++pass->size;
     TokenRecorder* recorder = pass->recorder;
-    bool added;
-    uint32_t term = recorder->terms_->Find(std::string_view(token, indexed), &added);
-    if (added) recorder->stats_->postings.emplace_back();
-    recorder->Count(term, pass->weight);
+    recorder->Count(recorder->TermId(std::string_view(token, indexed)), pass->weight);
     if (start < pass->word_bytes && start >= 0 && end > start) {
       recorder->NoteWord(std::string_view(pass->text + start, static_cast<size_t>(end - start)));
     }
@@ -723,21 +784,35 @@ class TokenRecorder {
     real_.xTokenize(real, &tokens, FTS5_TOKENIZE_DOCUMENT, word.data(),
                     static_cast<int>(word.size()), CollectToken);
     if (tokens.size() != 1 || tokens[0].first != 0) return false;
-    bool added;
-    uint32_t term = terms_->Find(tokens[0].second, &added);
-    if (added) stats_->postings.emplace_back();
-    ascii_term_[id] = term;
+    ascii_term_[id] = TermId(tokens[0].second);
     return true;
   }
 
-  // Adds `weight` to the current document's posting of term `id`.
-  void Count(uint32_t id, int weight) {
-    std::vector<FtsPosting>& list = stats_->postings[id];
-    if (!list.empty() && list.back().doc == doc_) {
-      list.back().freq += weight;
-    } else {
-      list.push_back({doc_, weight});
+  uint32_t TermId(std::string_view term) {
+    bool added;
+    uint32_t id = terms_->Find(term, &added);
+    if (added) {
+      stats_->postings.emplace_back();
+      open_.push_back({});
     }
+    return id;
+  }
+
+  // Adds `weight` to the current document's posting of term `id`. The
+  // posting is kept open (open_) while its document lasts, and encoded once
+  // the term turns up in a later document or at Finish().
+  void Count(uint32_t id, int weight) {
+    OpenPosting& open = open_[id];
+    if (open.doc == doc_) {
+      open.freq += weight;
+      return;
+    }
+    if (open.doc != 0) {
+      AppendPosting(&stats_->postings[id], open.previous_doc, open.doc, open.freq);
+      open.previous_doc = open.doc;
+    }
+    open.doc = doc_;
+    open.freq = weight;
   }
 
   // Notes the unstemmed word FTS5's porter received as the bytes `span` of
@@ -783,6 +858,7 @@ class TokenRecorder {
   unsigned char ascii_class_[256] = {};
   FtsStats* stats_ = nullptr;
   std::optional<StringIds> terms_;        // into stats_->terms
+  std::vector<OpenPosting> open_;         // by term id
   std::optional<StringIds> words_;        // into stats_->words
   std::vector<int> word_doc_;             // by word id: the last document that had it
   std::vector<std::string> ascii_words_;  // folded ASCII words seen
@@ -936,6 +1012,7 @@ bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::strin
     referral_rows.Add(id, s->referral);
     delivery_rows.Add(id, s->delivery);
   }
+  if (recorder != nullptr) recorder->Finish();
   if (!category_rows.Insert(db, "service_categories", error) ||
       !area_rows.Insert(db, "service_areas", error) ||
       !referral_rows.Insert(db, "service_referral", error) ||

@@ -135,13 +135,23 @@ struct FtsPosting {
   int freq;
 };
 
+/// Appends the posting (doc, freq) to the encoded posting list `list`
+/// (see FtsStats::postings), whose last document was `previous_doc` (0 when
+/// empty; doc must be greater).
+void AppendPosting(std::string* list, int previous_doc, int doc, int freq);
+/// The postings of an encoded posting list, docs ascending.
+std::vector<FtsPosting> DecodePostings(std::string_view list);
+
 /// The term statistics of the FTS table, recorded from the tokens FTS5
 /// indexes while it is filled (same tokens, same truncation, same counting),
 /// so the browser index need not read every token instance back through
 /// fts5vocab.
 struct FtsStats {
-  std::vector<std::string> terms;                 // by term id, first seen first
-  std::vector<std::vector<FtsPosting>> postings;  // by term id, in doc order
+  std::vector<std::string> terms;  // by term id, first seen first
+  // By term id: its postings, docs ascending, as varint pairs (doc minus the
+  // previous doc, freq): some 2-3 bytes a posting where FtsPosting takes 8,
+  // and a directory has millions (AppendPosting, DecodePostings).
+  std::vector<std::string> postings;
   std::vector<int> lengths;  // tokens per document id (all columns); [0] unused
   long long total_tokens = 0;
   // The unstemmed words (as kFtsWordTokenizer folds them) of names, own

@@ -220,7 +220,24 @@ class Exporter {
       weight_by_letter[static_cast<unsigned char>(kFtsColumns[i][0])] =
           static_cast<int>(kFtsWeights[i]);
     }
-    std::vector<Posting>* current = nullptr;
+    // One term's rows at a time; merged in doc order in case the
+    // vocabulary table ever stops returning it.
+    std::vector<Posting> current;
+    auto finish_term = [&]() {
+      std::sort(current.begin(), current.end(),
+                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
+      std::string& list = postings_.back();
+      int previous = 0;
+      for (size_t i = 0; i < current.size();) {
+        Posting merged = current[i];
+        for (++i; i < current.size() && current[i].doc == merged.doc; ++i) {
+          merged.freq += current[i].freq;
+        }
+        AppendPosting(&list, previous, merged.doc, merged.freq);
+        previous = merged.doc;
+      }
+      current.clear();
+    };
     int rc;
     while ((rc = stmt.Step()) == SQLITE_ROW) {
       const unsigned char* term_text = sqlite3_column_text(stmt.get(), 0);
@@ -229,38 +246,25 @@ class Exporter {
       int doc = static_cast<int>(stmt.Int(1));
       const unsigned char* col = sqlite3_column_text(stmt.get(), 2);
       int weight = col != nullptr ? weight_by_letter[col[0]] : 0;
-      if (current == nullptr || term != terms_.back()) {
+      if (terms_.empty() || term != terms_.back()) {
+        if (!terms_.empty()) finish_term();
         terms_.emplace_back(term);
         postings_.emplace_back();
-        current = &postings_.back();
       }
       if (weight == 0 || doc < 1 || doc >= static_cast<int>(lengths_.size())) {
         *error_ = "unexpected row in the FTS index";
         return false;
       }
-      if (!current->empty() && current->back().doc == doc) {
-        current->back().freq += weight;
+      if (!current.empty() && current.back().doc == doc) {
+        current.back().freq += weight;
       } else {
-        current->push_back({doc, weight});
+        current.push_back({doc, weight});
       }
       ++lengths_[doc];
       ++total_tokens_;
     }
     if (rc != SQLITE_DONE) return Fail();
-    for (std::vector<Posting>& list : postings_) {
-      // Merge in case the vocabulary table ever stops returning doc order.
-      std::sort(list.begin(), list.end(),
-                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
-      std::vector<Posting> merged;
-      for (const Posting& p : list) {
-        if (!merged.empty() && merged.back().doc == p.doc) {
-          merged.back().freq += p.freq;
-        } else {
-          merged.push_back(p);
-        }
-      }
-      list.swap(merged);
-    }
+    if (!terms_.empty()) finish_term();
     return true;
   }
 
@@ -319,11 +323,6 @@ class Exporter {
     }
     cards_.swap(cards);
     lengths_.swap(lengths);
-    for (std::vector<Posting>& list : postings_) {
-      for (Posting& p : list) p.doc = number_[p.doc];
-      std::sort(list.begin(), list.end(),
-                [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
-    }
     return true;
   }
 
@@ -359,28 +358,36 @@ class Exporter {
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return terms_[a] < terms_[b]; });
     std::string encoded;
+    std::vector<uint64_t> numbered;  // (document number << 32) | freq: sorts by number
+    std::vector<char> digits;        // grows, never shrinks: no zero-filling per term
     for (uint32_t id : order) {
       const std::string& term = terms_[id];
-      const std::vector<Posting>& list = postings_[id];
+      // The term's postings in browser document numbers, ascending.
+      numbered.clear();
+      for (const Posting& p : DecodePostings(postings_[id])) {
+        numbered.push_back(static_cast<uint64_t>(number_[p.doc]) << 32 |
+                           static_cast<uint32_t>(p.freq));
+      }
+      std::string().swap(postings_[id]);  // done with it
+      std::sort(numbered.begin(), numbered.end());
       encoded.clear();
       AppendJsonString(&encoded, term);
       encoded += ":[";
-      // Numbers straight into the buffer: at most 2 x 11 digits and two
-      // commas per posting.
-      size_t start = encoded.size();
-      encoded.resize(start + 24 * list.size() + 1);
-      char* out = encoded.data() + start;
-      char* limit = encoded.data() + encoded.size();
-      int previous = 0;
-      for (size_t i = 0; i < list.size(); ++i) {
+      // At most 2 x 10 digits and two commas per posting.
+      if (digits.size() < 24 * numbered.size() + 1) digits.resize(24 * numbered.size() + 1);
+      char* out = digits.data();
+      char* limit = digits.data() + digits.size();
+      uint32_t previous = 0;
+      for (size_t i = 0; i < numbered.size(); ++i) {
+        auto doc = static_cast<uint32_t>(numbered[i] >> 32);
         if (i > 0) *out++ = ',';
-        out = std::to_chars(out, limit, list[i].doc - previous).ptr;
+        out = std::to_chars(out, limit, doc - previous).ptr;
         *out++ = ',';
-        out = std::to_chars(out, limit, list[i].freq).ptr;
-        previous = list[i].doc;
+        out = std::to_chars(out, limit, static_cast<uint32_t>(numbered[i])).ptr;
+        previous = doc;
       }
       *out++ = ']';
-      encoded.resize(static_cast<size_t>(out - encoded.data()));
+      encoded.append(digits.data(), static_cast<size_t>(out - digits.data()));
       if (!shard.empty() && shard.size() + encoded.size() > kShardTargetBytes) {
         if (!flush()) return false;
       }
@@ -581,8 +588,8 @@ class Exporter {
   std::vector<std::string> words_;  // from stats_: see FtsStats
   std::vector<int> word_documents_;
   bool have_words_ = false;
-  std::vector<std::string> terms_;              // by term id
-  std::vector<std::vector<Posting>> postings_;  // by term id
+  std::vector<std::string> terms_;     // by term id
+  std::vector<std::string> postings_;  // by term id, encoded (FtsStats::postings)
   std::string lengths_file_;
   Json shards_ = Json::array();
   size_t card_chunks_ = 0;

@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(recorded_statistics_equal_a_second_tokenization) {
   for (size_t id = 0; id < stats.terms.size(); ++id) {
     std::map<int, int> got;
     int previous = 0;
-    for (const FtsPosting& p : stats.postings[id]) {
+    for (const FtsPosting& p : DecodePostings(stats.postings[id])) {
       BOOST_TEST(p.doc > previous);  // doc order, one posting per document
       previous = p.doc;
       got[p.doc] = p.freq;
