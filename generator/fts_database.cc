@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <set>
@@ -276,19 +277,22 @@ std::array<std::string, 5> FtsColumnsFor(const Service& service, const Taxonomy&
 
 namespace {
 
-void AppendVarint(std::string* out, uint32_t value) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
+// Writes `value` as a little-endian base-128 varint at `out` (at most 5
+// bytes); returns the number of bytes.
+size_t AppendVarint(char* out, uint32_t value) {
+  size_t n = 0;
+  for (; value >= 0x80; value >>= 7) out[n++] = static_cast<char>((value & 0x7f) | 0x80);
+  out[n++] = static_cast<char>(value);
+  return n;
 }
 
 }  // namespace
 
 void AppendPosting(std::string* list, int previous_doc, int doc, int freq) {
-  AppendVarint(list, static_cast<uint32_t>(doc - previous_doc));
-  AppendVarint(list, static_cast<uint32_t>(freq));
+  char bytes[10];
+  size_t n = AppendVarint(bytes, static_cast<uint32_t>(doc - previous_doc));
+  n += AppendVarint(bytes + n, static_cast<uint32_t>(freq));
+  list->append(bytes, n);  // once: a std::string append costs more than the encoding
 }
 
 std::vector<FtsPosting> DecodePostings(std::string_view list) {
@@ -451,25 +455,31 @@ class StringIds {
 
   // The id of `text`; appends it to *names (and sets *added) when new.
   uint32_t Find(std::string_view text, bool* added) { return Find(text, HashTerm(text), added); }
-  // The same, with `hash` = HashTerm(text) already known.
+  // The same, with `hash` = HashTerm(text) already known. Small, so that it
+  // inlines: it runs once per token.
   uint32_t Find(std::string_view text, uint64_t hash, bool* added) {
     size_t mask = slots_.size() - 1;
-    size_t i = hash & mask;
-    for (; slots_[i] != 0; i = (i + 1) & mask) {
-      if ((*names_)[slots_[i] - 1] == text) {
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      uint32_t slot = slots_[i];
+      if (slot == 0) return Add(text, i, added);
+      const std::string& name = (*names_)[slot - 1];
+      if (name.size() == text.size() && std::memcmp(name.data(), text.data(), text.size()) == 0) {
         *added = false;
-        return slots_[i] - 1;
+        return slot - 1;
       }
     }
+  }
+
+ private:
+  uint32_t Add(std::string_view text, size_t slot, bool* added) {
     auto id = static_cast<uint32_t>(names_->size());
     names_->emplace_back(text);
     *added = true;
-    slots_[i] = id + 1;
+    slots_[slot] = id + 1;
     if (2 * names_->size() > slots_.size()) Rehash(2 * slots_.size());
     return id;
   }
 
- private:
   void Rehash(size_t size) {
     slots_.assign(size, 0);
     size_t mask = size - 1;
