@@ -297,22 +297,9 @@ void AppendPosting(std::string* list, int previous_doc, int doc, int freq) {
 
 std::vector<FtsPosting> DecodePostings(std::string_view list) {
   std::vector<FtsPosting> postings;
-  size_t i = 0;
-  auto next = [&]() {
-    uint32_t value = 0;
-    for (int shift = 0; i < list.size() && shift < 32; shift += 7) {
-      auto byte = static_cast<unsigned char>(list[i++]);
-      value |= static_cast<uint32_t>(byte & 0x7f) << shift;
-      if (byte < 0x80) break;
-    }
-    return static_cast<int>(value);
-  };
-  int doc = 0;
-  while (i < list.size()) {
-    doc += next();
-    int freq = next();
-    postings.push_back({doc, freq});
-  }
+  PostingReader reader(list);
+  FtsPosting posting;
+  while (reader.Next(&posting)) postings.push_back(posting);
   return postings;
 }
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,6 +142,35 @@ struct FtsPosting {
 void AppendPosting(std::string* list, int previous_doc, int doc, int freq);
 /// The postings of an encoded posting list, docs ascending.
 std::vector<FtsPosting> DecodePostings(std::string_view list);
+
+/// Reads an encoded posting list one posting at a time, without allocating.
+class PostingReader {
+ public:
+  explicit PostingReader(std::string_view list) : list_(list) {}
+  /// Sets *posting to the next posting; false at the end of the list.
+  bool Next(FtsPosting* posting) {
+    if (pos_ >= list_.size()) return false;
+    doc_ += static_cast<int>(Varint());
+    posting->doc = doc_;
+    posting->freq = static_cast<int>(Varint());
+    return true;
+  }
+
+ private:
+  uint32_t Varint() {
+    uint32_t value = 0;
+    for (int shift = 0; pos_ < list_.size() && shift < 32; shift += 7) {
+      auto byte = static_cast<unsigned char>(list_[pos_++]);
+      value |= static_cast<uint32_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    return value;
+  }
+
+  std::string_view list_;
+  size_t pos_ = 0;
+  int doc_ = 0;
+};
 
 /// The term statistics of the FTS table, recorded from the tokens FTS5
 /// indexes while it is filled (same tokens, same truncation, same counting),

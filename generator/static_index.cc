@@ -1,8 +1,10 @@
 #include "static_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
@@ -69,6 +71,7 @@ void AppendInt(std::string* out, long long value) {
 // What a search result shows; the URL is services/<slug>/.
 struct Card {
   std::string slug, name, summary, phone, cost;
+  std::string tier;  // not shown; for the tier facet
   std::optional<long long> age_min, age_max;
   std::vector<std::string> referral, areas;
 };
@@ -110,6 +113,15 @@ void AppendCard(std::string* out, const Card& card) {
   out->append(",\"summary\":");
   AppendJsonString(out, card.summary);
   out->push_back('}');
+}
+
+// Where a referral route goes in a card's list and the facet list: self,
+// GP, professional, then the rest.
+int RouteRank(std::string_view route) {
+  if (route == "self") return 0;
+  if (route == "gp") return 1;
+  if (route == "professional") return 2;
+  return 3;
 }
 
 // A value that may appear in a file name: slugs pass through, anything else
@@ -177,18 +189,19 @@ class Exporter {
       card.summary = stmt.Text(4);
       card.phone = stmt.Text(5);
       card.cost = stmt.Text(8);
+      card.tier = stmt.Text(9);
       if (!stmt.IsNull(6)) card.age_min = stmt.Int(6);
       if (!stmt.IsNull(7)) card.age_max = stmt.Int(7);
       cards_.push_back(std::move(card));
     }
     if (rc != SQLITE_DONE) return Fail();
     lengths_.assign(cards_.size() + 1, 0);
-    // List facts for the cards, in a stable order.
+    // List facts for the cards, read in primary-key order (value, then
+    // service id: no sort in SQLite), so each card's areas come in byte
+    // order; its referral routes are put in the order people read them.
     const std::pair<const char*, std::vector<std::string> Card::*> kLists[] = {
-        {"SELECT service_id, route FROM service_referral ORDER BY service_id, CASE route "
-         "WHEN 'self' THEN 0 WHEN 'gp' THEN 1 WHEN 'professional' THEN 2 ELSE 3 END",
-         &Card::referral},
-        {"SELECT service_id, area FROM service_areas ORDER BY service_id, area", &Card::areas},
+        {"SELECT service_id, route FROM service_referral", &Card::referral},
+        {"SELECT service_id, area FROM service_areas", &Card::areas},
     };
     for (const auto& [sql, field] : kLists) {
       SqliteStmt list;
@@ -198,6 +211,11 @@ class Exporter {
         if (id >= 1 && id <= cards_.size()) (cards_[id - 1].*field).push_back(list.Text(1));
       }
       if (rc != SQLITE_DONE) return Fail();
+    }
+    for (Card& card : cards_) {
+      std::stable_sort(
+          card.referral.begin(), card.referral.end(),
+          [](const std::string& a, const std::string& b) { return RouteRank(a) < RouteRank(b); });
     }
     return true;
   }
@@ -358,18 +376,36 @@ class Exporter {
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return terms_[a] < terms_[b]; });
     std::string encoded;
-    std::vector<uint64_t> numbered;  // (document number << 32) | freq: sorts by number
-    std::vector<char> digits;        // grows, never shrinks: no zero-filling per term
+    // A term's postings in browser numbers, ascending, without sorting:
+    // each number sets a bit (its freq kept beside) and the set bits are
+    // read back in order. Sorting took most of the export at 10,000 entries.
+    size_t n = cards_.size();
+    std::vector<uint64_t> bits(n / 64 + 1, 0);
+    std::vector<int> freq_by_number(n + 1, 0);
+    std::vector<std::pair<uint32_t, int>> numbered;  // (number, freq), ascending
+    std::vector<char> digits;  // grows, never shrinks: no zero-filling per term
     for (uint32_t id : order) {
       const std::string& term = terms_[id];
-      // The term's postings in browser document numbers, ascending.
-      numbered.clear();
-      for (const Posting& p : DecodePostings(postings_[id])) {
-        numbered.push_back(static_cast<uint64_t>(number_[p.doc]) << 32 |
-                           static_cast<uint32_t>(p.freq));
+      PostingReader reader(postings_[id]);
+      FtsPosting p;
+      while (reader.Next(&p)) {
+        if (p.doc < 1 || static_cast<size_t>(p.doc) > n) {
+          *error_ = "the search statistics name a document that does not exist";
+          return false;
+        }
+        int number = number_[p.doc];
+        bits[number >> 6] |= uint64_t{1} << (number & 63);
+        freq_by_number[number] = p.freq;
       }
       std::string().swap(postings_[id]);  // done with it
-      std::sort(numbered.begin(), numbered.end());
+      numbered.clear();
+      for (size_t word = 0; word < bits.size(); ++word) {
+        for (uint64_t set = bits[word]; set != 0; set &= set - 1) {
+          auto number = static_cast<uint32_t>(word * 64 + std::countr_zero(set));
+          numbered.emplace_back(number, freq_by_number[number]);
+        }
+        bits[word] = 0;
+      }
       encoded.clear();
       AppendJsonString(&encoded, term);
       encoded += ":[";
@@ -379,11 +415,11 @@ class Exporter {
       char* limit = digits.data() + digits.size();
       uint32_t previous = 0;
       for (size_t i = 0; i < numbered.size(); ++i) {
-        auto doc = static_cast<uint32_t>(numbered[i] >> 32);
+        auto [doc, freq] = numbered[i];
         if (i > 0) *out++ = ',';
         out = std::to_chars(out, limit, doc - previous).ptr;
         *out++ = ',';
-        out = std::to_chars(out, limit, static_cast<uint32_t>(numbered[i])).ptr;
+        out = std::to_chars(out, limit, freq).ptr;
         previous = doc;
       }
       *out++ = ']';
@@ -435,67 +471,101 @@ class Exporter {
     return true;
   }
 
+  // Writes the id list of one facet value: `numbers` are browser document
+  // numbers, ascending.
   bool WriteFacet(const std::string& kind, const std::string& value, const std::string& label,
-                  const char* sql) {
-    SqliteStmt stmt;
-    if (!stmt.Prepare(db_, sql, error_)) return false;
-    stmt.BindText(1, value);
-    std::vector<int> numbers;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      size_t id = static_cast<size_t>(stmt.Int(0));
-      if (id >= 1 && id < number_.size()) numbers.push_back(number_[id]);
+                  const std::vector<int>& numbers) {
+    std::string ids = "[";
+    int previous = 0;
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      if (i > 0) ids.push_back(',');
+      AppendInt(&ids, numbers[i] - previous);
+      previous = numbers[i];
     }
-    if (rc != SQLITE_DONE) return Fail();
-    std::sort(numbers.begin(), numbers.end());
-    Json ids = Json::array();
-    int previous = 0, count = 0;
-    for (int number : numbers) {
-      ids.push_back(number - previous);
-      previous = number;
-      ++count;
-    }
+    ids.push_back(']');
     std::string name;
-    if (!Emit("f." + kind + "." + FileSafe(value), ids, &name)) return false;
-    facets_[kind].push_back({{"value", value}, {"label", label}, {"count", count}, {"file", name}});
+    if (!EmitBytes("f." + kind + "." + FileSafe(value), ids, &name)) return false;
+    facets_[kind].push_back({{"value", value},
+                             {"label", label},
+                             {"count", static_cast<int>(numbers.size())},
+                             {"file", name}});
     return true;
   }
 
+  // The facets. Values come from the taxonomy tables (or, for routes and
+  // costs, from the services that have them); which documents have a value
+  // comes from the cards already read (walked in number order, so the lists
+  // come out ascending), except for categories, which cards do not carry.
   bool WriteFacets() {
+    std::map<std::string, std::vector<int>> by_kind[4];  // area, tier, referral, cost
+    for (size_t i = 0; i < cards_.size(); ++i) {
+      int number = static_cast<int>(i) + 1;
+      const Card& card = cards_[i];
+      for (const std::string& area : card.areas) by_kind[0][area].push_back(number);
+      by_kind[1][card.tier].push_back(number);
+      for (const std::string& route : card.referral) by_kind[2][route].push_back(number);
+      by_kind[3][card.cost].push_back(number);
+    }
     struct Kind {
       const char* kind;
-      const char* values;  // value, label
-      const char* ids;     // ids for ?1
+      const char* values;  // value, label; null: the values the documents have
+      std::map<std::string, std::vector<int>>* ids;  // null: service_categories
     };
     const Kind kKinds[] = {
-        {"category", "SELECT slug, name FROM categories ORDER BY rowid",
-         "SELECT service_id FROM service_categories WHERE category = ?1 ORDER BY service_id"},
+        {"category", "SELECT slug, name FROM categories ORDER BY rowid", nullptr},
         {"area",
          "SELECT slug, name FROM (SELECT slug, name, rowid AS r FROM areas "
          "UNION ALL SELECT 'all', 'All areas', 1e18) ORDER BY r",
-         "SELECT service_id FROM service_areas WHERE area = ?1 ORDER BY service_id"},
-        {"tier", "SELECT slug, name FROM tiers ORDER BY position",
-         "SELECT id FROM services WHERE tier = ?1 ORDER BY id"},
-        {"referral",
-         "SELECT route, route FROM service_referral GROUP BY route ORDER BY CASE route "
-         "WHEN 'self' THEN 0 WHEN 'gp' THEN 1 WHEN 'professional' THEN 2 ELSE 3 END, route",
-         "SELECT service_id FROM service_referral WHERE route = ?1 ORDER BY service_id"},
-        {"cost", "SELECT cost, cost FROM services GROUP BY cost ORDER BY cost",
-         "SELECT id FROM services WHERE cost = ?1 ORDER BY id"},
+         &by_kind[0]},
+        {"tier", "SELECT slug, name FROM tiers ORDER BY position", &by_kind[1]},
+        {"referral", nullptr, &by_kind[2]},
+        {"cost", nullptr, &by_kind[3]},
     };
+    SqliteStmt category_ids;
+    if (!category_ids.Prepare(db_, "SELECT service_id FROM service_categories WHERE category = ?1",
+                              error_)) {
+      return false;
+    }
+    std::vector<int> numbers;
     for (const Kind& kind : kKinds) {
-      SqliteStmt values;
-      if (!values.Prepare(db_, kind.values, error_)) return false;
-      std::vector<std::pair<std::string, std::string>> list;
-      int rc;
-      while ((rc = values.Step()) == SQLITE_ROW) list.emplace_back(values.Text(0), values.Text(1));
-      if (rc != SQLITE_DONE) return Fail();
-      facets_[kind.kind] = Json::array();
+      std::string name = kind.kind;
+      std::vector<std::pair<std::string, std::string>> list;  // value, label
+      if (kind.values != nullptr) {
+        SqliteStmt values;
+        if (!values.Prepare(db_, kind.values, error_)) return false;
+        int rc;
+        while ((rc = values.Step()) == SQLITE_ROW) {
+          list.emplace_back(values.Text(0), values.Text(1));
+        }
+        if (rc != SQLITE_DONE) return Fail();
+      } else {
+        for (const auto& [value, ids] : *kind.ids) list.emplace_back(value, value);  // byte order
+        if (name == "referral") {
+          std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+            return RouteRank(a.first) < RouteRank(b.first);
+          });
+        }
+      }
+      facets_[name] = Json::array();
       for (const auto& [value, label] : list) {
         std::string shown = label;
-        if (std::string(kind.kind) == "referral") shown = ReferralLabel(value);
-        if (std::string(kind.kind) == "cost") shown = CostLabel(value);
-        if (!WriteFacet(kind.kind, value, shown, kind.ids)) return false;
+        if (name == "referral") shown = ReferralLabel(value);
+        if (name == "cost") shown = CostLabel(value);
+        numbers.clear();
+        if (kind.ids == nullptr) {
+          category_ids.Reset();
+          category_ids.BindText(1, value);
+          int rc;
+          while ((rc = category_ids.Step()) == SQLITE_ROW) {
+            size_t id = static_cast<size_t>(category_ids.Int(0));
+            if (id >= 1 && id < number_.size()) numbers.push_back(number_[id]);
+          }
+          if (rc != SQLITE_DONE) return Fail();
+          std::sort(numbers.begin(), numbers.end());
+        } else if (auto it = kind.ids->find(value); it != kind.ids->end()) {
+          numbers = it->second;
+        }
+        if (!WriteFacet(name, value, shown, numbers)) return false;
       }
     }
     return true;
