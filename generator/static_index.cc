@@ -16,16 +16,27 @@
 
 namespace signpost {
 
-std::string ContentHash(std::string_view bytes) {
-  unsigned long long h = 1469598103934665603ULL;
+namespace {
+
+// FNV-1a 64 over `bytes`, continuing from `h`.
+uint64_t Fnv1a(uint64_t h, std::string_view bytes) {
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 1099511628211ULL;
   }
+  return h;
+}
+constexpr uint64_t kFnv1aBasis = 1469598103934665603ULL;
+
+std::string HashName(uint64_t h) {
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%08llx", h & 0xffffffffULL);
+  std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(h & 0xffffffffULL));
   return buf;
 }
+
+}  // namespace
+
+std::string ContentHash(std::string_view bytes) { return HashName(Fnv1a(kFnv1aBasis, bytes)); }
 
 namespace {
 
@@ -450,7 +461,7 @@ class Exporter {
   // keeps the manifest small.
   bool WriteCards() {
     std::vector<std::string> chunks;
-    std::string all;
+    uint64_t hash = kFnv1aBasis;  // ContentHash of the chunks, each followed by '\n'
     for (size_t start = 0; start < cards_.size(); start += kCardsPerChunk) {
       std::string chunk = "[";
       for (size_t i = start; i < std::min(cards_.size(), start + kCardsPerChunk); ++i) {
@@ -458,11 +469,10 @@ class Exporter {
         AppendCard(&chunk, cards_[i]);
       }
       chunk.push_back(']');
-      all += chunk;
-      all += '\n';
+      hash = Fnv1a(Fnv1a(hash, chunk), "\n");
       chunks.push_back(std::move(chunk));
     }
-    cards_hash_ = ContentHash(all);
+    cards_hash_ = HashName(hash);
     for (size_t k = 0; k < chunks.size(); ++k) {
       std::string name = "c." + std::to_string(k) + "." + cards_hash_ + ".json";
       if (!writer_->Write(std::string(kStaticIndexDir) + name, chunks[k], diags_)) return false;
