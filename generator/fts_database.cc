@@ -566,8 +566,9 @@ class TokenRecorder {
   void Finish() {
     for (uint32_t id = 0; id < open_.size(); ++id) {
       const OpenPosting& open = open_[id];
-      if (open.doc != 0)
+      if (open.doc != 0) {
         AppendPosting(&stats_->postings[id], open.previous_doc, open.doc, open.freq);
+      }
     }
     open_ = {};
     word_doc_ = {};
@@ -585,8 +586,8 @@ class TokenRecorder {
   // tokens alone, and such words are rare enough to pass through FTS5).
   static constexpr int kMaxCachedWord = 64;
   static constexpr uint32_t kNoWord = UINT32_MAX;
-  // ascii_class_ values that are not token characters: NUL is never one
-  // (sqlite3Fts5UnicodeAscii) and 0xFF is never ASCII.
+  // ascii_class_ values that are not folded token characters, which are
+  // ASCII and never NUL (sqlite3Fts5UnicodeAscii; the probe checks).
   static constexpr unsigned char kSeparator = 0;
   static constexpr unsigned char kHigh = 0xFF;
 
@@ -653,7 +654,9 @@ class TokenRecorder {
       tokens.clear();
       real_.xTokenize(probe, &tokens, FTS5_TOKENIZE_DOCUMENT, text, 3, CollectToken);
       char folded = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
-      if (tokens.size() == 1 && tokens[0] == std::pair<int, std::string>(0, {'q', folded, 'q'})) {
+      // NUL must separate: its class, kSeparator, is also its own value.
+      if (c != 0 && tokens.size() == 1 &&
+          tokens[0] == std::pair<int, std::string>(0, {'q', folded, 'q'})) {
         ascii_class_[c] = static_cast<unsigned char>(folded);
       } else if (tokens.size() == 2 && tokens[0] == std::pair<int, std::string>(0, "q") &&
                  tokens[1] == tokens[0]) {
@@ -664,8 +667,7 @@ class TokenRecorder {
     }
     real_.xDelete(probe);
     for (int c = 128; c < 256; ++c) ascii_class_[c] = kHigh;
-    // The classes must not collide with a folded token character.
-    ascii_ok_ = ok && ascii_class_[kSeparator] == kSeparator && ascii_class_[kHigh] == kHigh;
+    ascii_ok_ = ok;
   }
 
   static int Tokenize(::Fts5Tokenizer* tokenizer, void* context, int flags, const char* text,

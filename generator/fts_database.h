@@ -195,7 +195,8 @@ struct FtsStats {
 /// `catalogue` (slug order, ids 1..n) inside one transaction on `db`, taking
 /// each body's plain text from `body_texts` (indexed like
 /// catalogue.services; entries of unpublished services are not read); fills
-/// `*stats` too when it is not null.
+/// `*stats` too when it is not null, from a tokenizer it registers on `db`
+/// as "porter" (it behaves as FTS5's porter for anything else on `db`).
 bool FillSearchDatabase(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
                         sqlite3* db, std::string* error, FtsStats* stats = nullptr);
 

@@ -165,10 +165,7 @@ class Exporter {
   }
 
  private:
-  // Writes `json` as <stem>.<hash>.json and returns the file name.
-  bool Emit(const std::string& stem, const Json& json, std::string* name) {
-    return EmitBytes(stem, Dump(json), name);
-  }
+  // Writes `bytes` as <stem>.<hash>.json and returns the file name.
   bool EmitBytes(const std::string& stem, const std::string& bytes, std::string* name) {
     *name = stem + "." + ContentHash(bytes) + ".json";
     return writer_->Write(std::string(kStaticIndexDir) + *name, bytes, diags_);
