@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "body_texts.h"
 #include "commands.h"
 #include "loader.h"
 #include "render.h"
@@ -90,15 +91,20 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     // long serial SQLite job that would otherwise run after them.
     Diagnostics index_diags;
     bool index_ok = false;
+    // Each body's plain text comes from the renderer's own Markdown parse,
+    // handed over as the pages are made; the index takes them in order.
+    BodyTexts texts(catalogue.services.size());
     std::thread index([&] {
       auto index_start = Clock::now();
-      index_ok = WriteSearchIndex(catalogue, &writer, &index_diags);
+      index_ok = WriteSearchIndex(
+          catalogue, [&texts](size_t i) { return texts.Take(i); }, &writer, &index_diags);
       index_ms = MillisecondsSince(index_start);
     });
     auto render_start = Clock::now();
     bool render_ok =
-        RenderSite(catalogue, options.templates_dir, &writer, &output_diags, nullptr, pages);
+        RenderSite(catalogue, options.templates_dir, &writer, &output_diags, &texts, pages);
     render_ms = MillisecondsSince(render_start);
+    texts.Close();  // a failed render leaves slots empty: the index must not wait for them
     index.join();
     output_diags.Append(index_diags);
     auto commit_start = Clock::now();

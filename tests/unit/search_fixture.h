@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "fts_database.h"
 #include "search_index.h"
 #include "site_writer.h"
 
@@ -154,12 +155,20 @@ class TempDir {
   std::string path_;
 };
 
+/// The plain text of each service's body, as the build hands it to the
+/// index stage.
+inline std::vector<std::string> BodyTexts(const Catalogue& catalogue) {
+  std::vector<std::string> texts;
+  for (const Service& s : catalogue.services) texts.push_back(MarkdownToPlainText(s.body));
+  return texts;
+}
+
 /// Runs the index stage alone into <dir>/site; returns false on failure.
 inline bool BuildSearchSite(const Catalogue& catalogue, const std::string& dir,
                             Diagnostics* diags) {
   SiteWriter writer(dir + "/site");
   return writer.Begin(diags) && writer.Write(SiteWriter::kMarkerFile, "", diags) &&
-         WriteSearchIndex(catalogue, &writer, diags) && writer.Commit(diags);
+         WriteSearchIndex(catalogue, BodyTexts(catalogue), &writer, diags) && writer.Commit(diags);
 }
 
 inline std::string ReadFile(const std::string& path) {

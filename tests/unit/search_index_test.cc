@@ -30,7 +30,8 @@ BOOST_AUTO_TEST_CASE(a_failed_write_is_a_diagnostic) {
   BOOST_REQUIRE(writer.Begin(&diags));
   // A folder where the database file should go makes SQLite fail.
   std::filesystem::create_directories(writer.staging_dir() + "/data/directory.sqlite3/x");
-  BOOST_TEST(!WriteSearchIndex(testing::MakeSearchCatalogue(), &writer, &diags));
+  Catalogue c = testing::MakeSearchCatalogue();
+  BOOST_TEST(!WriteSearchIndex(c, testing::BodyTexts(c), &writer, &diags));
   BOOST_TEST(diags.HasErrors());
 }
 

@@ -161,17 +161,38 @@ BOOST_AUTO_TEST_CASE(output_is_deterministic) {
 // including for tokens FTS5 truncates, diacritics and broken UTF-8.
 BOOST_AUTO_TEST_CASE(gathered_statistics_equal_the_fts5vocab_read_back) {
   Catalogue c = testing::MakeSearchCatalogue();
-  BOOST_REQUIRE(!c.services.empty());
+  BOOST_REQUIRE(c.services.size() > 3);
   c.services[0].body +=
       "\n\n" + std::string(40000, 'x') + " Café CAFE caf\xc3 \xff\xfe running runs";
-  c.services[0].summary += " " + std::string(32769, 'y') + " " + std::string(32768, 'y');
+  c.services[0].summary += " " + std::string(32769, 'y') + " " + std::string(32768, 'y') + " " +
+                           std::string(32767, 'y') + "s " + std::string(65, 'z') + "ing";
+  // CJK (one token per run of ideographs), combining marks removed or kept
+  // as FTS5 decides, numbers, and a service whose text columns are empty.
+  c.services[2].body +=
+      "\n\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe6\x94\xaf\xe6\x8f\xb4 "
+      "e\xcc\x81te\xcc\x81 \xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
+      "0300 123 4567 \xf0\x9f\x98\x80 a\xe2\x80\x8b"
+      "b";
+  // Words for "Did you mean" come from the same recording: non-ASCII words
+  // in names, own keywords and summaries, and a keyword that is also a
+  // category synonym.
+  c.services[0].name += " Caf\xc3\xa9 \xc5\x9ctudio ZU\xcc\x88RICH";
+  c.services[0].keywords.push_back("Z\xc3\xbcrich na\xc3\xafve");
+  c.services[0].keywords.push_back("money");
+  c.services[2].summary += " na\xc3\xafve \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";
+  Service& bare = c.services[3];
+  bare.summary.clear();
+  bare.keywords.clear();
+  bare.categories = {"no-such-category"};  // no names or synonyms either
+  bare.organisation.clear();
+  bare.body.clear();
   testing::TempDir dir;
   SqliteDb db;
   std::string error;
   BOOST_REQUIRE(
       db.Open(dir.path() + "/db.sqlite3", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error));
   FtsStats stats;
-  BOOST_REQUIRE(FillSearchDatabase(c, db.get(), &error, &stats));
+  BOOST_REQUIRE(FillSearchDatabase(c, testing::BodyTexts(c), db.get(), &error, &stats));
   BOOST_TEST(stats.total_tokens > 0);
   std::map<std::string, std::string> files[2];
   for (int i = 0; i < 2; ++i) {
