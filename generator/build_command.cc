@@ -9,6 +9,7 @@
 #include "render.h"
 #include "search_index.h"
 #include "site_writer.h"
+#include "static_index.h"
 #include "validate.h"
 
 namespace signpost {
@@ -16,6 +17,12 @@ namespace signpost {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The files of the search stage: the FTS5 database and the browser index.
+bool IsSearchIndexFile(std::string_view rel) {
+  return rel == kSearchDbPath || rel.substr(0, std::string_view(kStaticIndexDir).size()) ==
+                                     std::string_view(kStaticIndexDir);
+}
 
 double MillisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -85,7 +92,19 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   writer.set_update_in_place(!options.clean);
   bool ok = writer.Begin(&output_diags);
   RenderMemo* pages = memo != nullptr ? &memo->pages : nullptr;
-  if (ok) {
+  // serve: pages now, the search index after them (see pages_ready).
+  const bool search_later =
+      memo != nullptr && memo->built && options.pages_ready && writer.updating_in_place();
+  if (ok && search_later) {
+    writer.KeepWhere(IsSearchIndexFile);
+    auto render_start = Clock::now();
+    bool render_ok =
+        RenderSite(catalogue, options.templates_dir, &writer, &output_diags, nullptr, pages);
+    render_ms = MillisecondsSince(render_start);
+    auto commit_start = Clock::now();
+    ok = render_ok && writer.Commit(&output_diags);
+    commit_ms = MillisecondsSince(commit_start);
+  } else if (ok) {
     // The search index only reads the catalogue and writes its own files, so
     // it is built on its own thread while the pages render: it is mostly one
     // long serial SQLite job that would otherwise run after them.
@@ -123,6 +142,53 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   if (pages != nullptr) {
     pages->Commit();
     result.pages_rendered = pages->rendered();
+  }
+  if (memo != nullptr) memo->built = true;
+  if (search_later) {
+    result.pages_milliseconds = static_cast<long long>(MillisecondsSince(start));
+    for (const Service& s : catalogue.services) result.services += s.IsPublished();
+    result.files_changed = writer.files_changed();
+    result.files_deleted = writer.files_deleted();
+    options.pages_ready(result);
+    // Every body's text is in the memo: its page was just rendered or kept.
+    auto index_start = Clock::now();
+    Diagnostics index_diags;
+    SiteWriter index_writer(options.out_dir);
+    bool index_ok = index_writer.Begin(&index_diags);
+    if (index_ok) {
+      index_writer.KeepWhere([](std::string_view rel) { return !IsSearchIndexFile(rel); });
+      index_ok = WriteSearchIndex(
+          catalogue,
+          [&catalogue, pages](size_t i) {
+            std::string text;
+            const Service& s = catalogue.services[i];
+            pages->Text(s.slug, s.source_hash, &text);
+            return text;
+          },
+          &index_writer, &index_diags);
+      index_ok = index_ok && index_writer.Commit(&index_diags);
+    }
+    index_ms = MillisecondsSince(index_start);
+    if (!index_ok || index_diags.HasErrors()) {
+      PrintDiagnostics(index_diags, sources, DiagnosticFormat::kText, stderr);
+      std::fprintf(stderr, "search index update failed: %s keeps the previous one\n",
+                   options.out_dir.c_str());
+      result.exit_code = kExitFailure;
+      return result;
+    }
+    result.files_changed += index_writer.files_changed();
+    result.files_deleted += index_writer.files_deleted();
+    result.files = index_writer.files_written();
+    result.bytes = index_writer.bytes_written();
+    result.updated_in_place = true;
+    result.milliseconds = static_cast<long long>(MillisecondsSince(start));
+    if (options.timings) {
+      std::fprintf(stderr,
+                   "timings: load %.0f ms, validate %.0f ms, pages %.0f ms, commit %.0f ms; "
+                   "then search index %.0f ms; total %.0f ms\n",
+                   load_ms, validate_ms, render_ms, commit_ms, index_ms, MillisecondsSince(start));
+    }
+    return result;
   }
   if (options.timings) {
     // Pages and the search index are built at the same time, on their own threads.

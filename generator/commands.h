@@ -5,6 +5,7 @@
 #define SIGNPOST_COMMANDS_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "loader.h"
@@ -29,6 +30,11 @@ struct BuildOptions {
   bool clean = false;
   /// Print how long each stage took (to stderr), for profiling.
   bool timings = false;
+  /// With a BuildMemo that has built once (signpost serve): commit the pages
+  /// first, keeping the previous search index, call this, and then build the
+  /// search index and commit it too. A one-entry edit then shows in the
+  /// pages in a fraction of the time the search index takes.
+  std::function<void(const struct BuildResult&)> pages_ready;
 };
 
 struct CheckOptions {
@@ -73,6 +79,9 @@ struct BuildResult {
   long long milliseconds = 0;
   size_t entries_parsed = 0;  ///< With a memo: entries read and parsed (the rest reused).
   size_t pages_rendered = 0;  ///< With a memo: pages rendered (the rest kept).
+  /// With pages_ready: when the pages were committed (milliseconds is when
+  /// the search index was).
+  long long pages_milliseconds = 0;
 };
 
 /// What one process keeps from build to build (signpost serve), so a
@@ -83,6 +92,7 @@ struct BuildMemo {
   EntryCache entries;
   ValidateMemo checks;
   RenderMemo pages;
+  bool built = false;  ///< A build through this memo has succeeded.
 };
 
 /// Runs load → validate → render → index → write and prints diagnostics (and

@@ -51,6 +51,14 @@ int RunServe(const ServeOptions& options) {
   build.templates_dir = options.templates_dir;
   build.out_dir = options.out_dir;
   build.timings = options.timings;
+  // On rebuilds: say when the pages are in place, before the search index.
+  build.pages_ready = [](const BuildResult& pages) {
+    std::fprintf(stderr,
+                 "pages rebuilt in %lld ms (%zu entries read again, %zu pages rendered; %zu files "
+                 "changed, %zu removed); updating the search index\n",
+                 pages.pages_milliseconds, pages.entries_parsed, pages.pages_rendered,
+                 pages.files_changed, pages.files_deleted);
+  };
 
   if (!IsLoopbackHost(options.host)) {
     std::fprintf(stderr,
@@ -100,11 +108,9 @@ int RunServe(const ServeOptions& options) {
         std::fprintf(stderr, "change detected: rebuilding\n");
         BuildResult result = BuildSite(build, &memo);
         if (result.exit_code == kExitOk) {
-          std::fprintf(stderr,
-                       "rebuilt %zu services in %lld ms (%zu entries read again, %zu pages "
-                       "rendered; %zu files changed, %zu removed)\n",
-                       result.services, result.milliseconds, result.entries_parsed,
-                       result.pages_rendered, result.files_changed, result.files_deleted);
+          std::fprintf(stderr, "rebuilt %zu services in %lld ms (%zu files changed, %zu removed)\n",
+                       result.services, result.milliseconds, result.files_changed,
+                       result.files_deleted);
         } else {
           std::fprintf(stderr, "rebuild failed: still serving the previous %s/\n",
                        options.out_dir.c_str());

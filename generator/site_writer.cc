@@ -354,6 +354,20 @@ bool SiteWriter::Keep(std::string_view rel) {
   return true;
 }
 
+size_t SiteWriter::KeepWhere(const std::function<bool(std::string_view rel)>& keep) {
+  if (!update_ || staging_.empty()) return 0;
+  size_t kept = 0;
+  for (const auto& [rel, entry] : previous_) {
+    if (rel == kMarkerFile || !keep(rel) || !AlreadyInSite(rel, entry)) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    produced_.emplace_back(rel, entry);
+    bytes_written_ += entry.size;
+    ++files_written_;
+    ++kept;
+  }
+  return kept;
+}
+
 std::unique_ptr<OutputStream> SiteWriter::OpenStream(std::string_view rel, Diagnostics* diags) {
   if (staging_.empty() || !EnsureParent(rel, diags)) return nullptr;
   std::string full = staging_ + "/" + std::string(rel);

@@ -15,6 +15,7 @@
 #define SIGNPOST_SITE_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -105,6 +106,10 @@ class SiteWriter {
   /// as the manifest records it; otherwise false, and the caller must write
   /// it. Thread-safe.
   bool Keep(std::string_view rel);
+  /// Keep() for every file of the previous build whose path satisfies
+  /// `keep` (e.g. the search index while only pages are rebuilt); returns
+  /// how many were kept.
+  size_t KeepWhere(const std::function<bool(std::string_view rel)>& keep);
   /// Starts the file `rel` for writing in pieces (see OutputStream); null
   /// (with a diagnostic) when it cannot be created. Thread-safe.
   std::unique_ptr<OutputStream> OpenStream(std::string_view rel, Diagnostics* diags);

@@ -205,6 +205,43 @@ BOOST_AUTO_TEST_CASE(memo_rebuilds_equal_clean_builds) {
   BOOST_TEST((ReadTree(site.options.out_dir) == clean_tree()));
 }
 
+// serve commits the pages first, then the search index: when pages_ready is
+// called the edited page is in the site beside the previous search index;
+// when BuildSite returns the site equals a clean build.
+BOOST_AUTO_TEST_CASE(memo_rebuild_commits_pages_before_the_search_index) {
+  SampleSite site;
+  BuildMemo memo;
+  int calls = 0;
+  site.options.pages_ready = [&](const BuildResult&) { ++calls; };
+  BOOST_REQUIRE(BuildSite(site.options, &memo).exit_code == kExitOk);
+  BOOST_TEST(calls == 0);  // a first build is one step
+  std::string slug = site.FirstSlug();
+  std::string manifest_before =
+      testing::ReadFile(site.options.out_dir + "/data/search/manifest.json");
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nZygomorphic bellflowers grow here.\n";
+  site.options.pages_ready = [&](const BuildResult& pages) {
+    ++calls;
+    BOOST_TEST(pages.pages_rendered == 1u);
+    std::string page =
+        testing::ReadFile(site.options.out_dir + "/services/" + slug + "/index.html");
+    BOOST_TEST(page.find("Zygomorphic") != std::string::npos);
+    BOOST_TEST(testing::ReadFile(site.options.out_dir + "/data/search/manifest.json") ==
+               manifest_before);
+  };
+  BuildResult result = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(result.exit_code == kExitOk);
+  BOOST_TEST(calls == 1);
+  BOOST_TEST(result.pages_milliseconds <= result.milliseconds);
+  BOOST_TEST(testing::ReadFile(site.options.out_dir + "/data/search/manifest.json") !=
+             manifest_before);
+  BuildOptions clean = site.options;
+  clean.out_dir = site.tmp.path() + "/clean";
+  clean.clean = true;
+  clean.pages_ready = nullptr;
+  BOOST_REQUIRE(BuildSite(clean).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(clean.out_dir)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
