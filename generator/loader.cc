@@ -1066,8 +1066,18 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     diags->Error(services_path, 0, 0, "cannot list the folder: " + ec.message());
     return false;
   }
-  std::sort(listing.begin(), listing.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // In slug order ("a.md" before "a-b.md", which file-name order reverses),
+  // so the services come out sorted and 10,000 Services are never moved
+  // about by a sort at the end.
+  auto stem = [](const std::string& name) {
+    std::string_view n(name);
+    if (n.size() > 3 && n.substr(n.size() - 3) == ".md") n.remove_suffix(3);
+    return n;
+  };
+  std::sort(listing.begin(), listing.end(), [&stem](const auto& a, const auto& b) {
+    std::string_view x = stem(a.first), y = stem(b.first);
+    return x != y ? x < y : a.first < b.first;
+  });
 
   std::vector<EntryFile> entries;
   entries.reserve(listing.size());

@@ -1208,12 +1208,13 @@ class Checker {
     };
     for (size_t i = 0; i < sv.size(); ++i) {
       const Service& s = sv[i];
-      std::set<std::string> numbers;
+      std::string first_digits;  // phone and text: the same number counts once
       for (auto [field, value] : {std::pair{"contact.phone", &s.contact.phone},
                                   std::pair{"contact.text", &s.contact.text}}) {
         if (value->empty() || !PhoneProblem(*value).empty()) continue;
         std::string digits = NormalisePhone(*value);
-        if (!numbers.insert(digits).second) continue;
+        if (digits == first_digits) continue;
+        if (first_digits.empty()) first_digits = digits;
         note(i, "tel:" + digits, field, "same phone number ", *value);
       }
       if (!s.contact.email.empty() && IsEmail(s.contact.email)) {
@@ -1246,34 +1247,51 @@ class Checker {
   // name token are ever compared.
   void SimilarNames(std::map<std::pair<size_t, size_t>, std::vector<Shared>>* pairs) {
     const auto& sv = c_.services;
-    std::vector<std::vector<std::string>> names(sv.size());
+    // Name tokens as small integer ids (interned once), each name a sorted
+    // id list, so ordering and comparing them never hashes or compares
+    // strings again: 10,000 names made this pass the validator's largest.
+    std::unordered_map<std::string, int> ids;
+    std::vector<const std::string*> token_of;  // id -> token
+    std::vector<std::vector<int>> names(sv.size());
+    std::vector<int> df;
+    for (size_t i = 0; i < sv.size(); ++i) {
+      for (std::string& t : Tokens(sv[i].name)) {
+        auto [it, added] = ids.try_emplace(std::move(t), static_cast<int>(ids.size()));
+        if (added) {
+          token_of.push_back(&it->first);
+          df.push_back(0);
+        }
+        ++df[it->second];
+        names[i].push_back(it->second);
+      }
+      std::sort(names[i].begin(), names[i].end());
+    }
+    // One global order for prefix filtering: rarest first, then by token.
+    std::vector<int> by_rarity(token_of.size());
+    for (size_t k = 0; k < by_rarity.size(); ++k) by_rarity[k] = static_cast<int>(k);
+    std::sort(by_rarity.begin(), by_rarity.end(), [&](int a, int b) {
+      return df[a] != df[b] ? df[a] < df[b] : *token_of[a] < *token_of[b];
+    });
+    std::vector<int> rank(by_rarity.size());
+    for (size_t k = 0; k < by_rarity.size(); ++k) rank[by_rarity[k]] = static_cast<int>(k);
     // Summaries are tokenised only for the rare candidate pairs.
     std::vector<std::optional<std::vector<std::string>>> summaries(sv.size());
     auto summary = [&](size_t i) -> const std::vector<std::string>& {
       if (!summaries[i]) summaries[i] = Tokens(sv[i].summary);
       return *summaries[i];
     };
-    std::unordered_map<std::string, int> df;
-    for (size_t i = 0; i < sv.size(); ++i) {
-      names[i] = Tokens(sv[i].name);
-      for (const auto& t : names[i]) ++df[t];
-    }
-    std::unordered_map<std::string, std::vector<size_t>> index;
+    std::vector<std::vector<size_t>> index(token_of.size());  // by token id
     std::vector<size_t> stamp(sv.size(), SIZE_MAX);
+    std::vector<int> order;
     for (size_t i = 0; i < sv.size(); ++i) {
       if (names[i].empty() || sv[i].summary.empty()) continue;
-      std::vector<std::string> order = names[i];
-      std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-        int da = df[a], db = df[b];
-        return da != db ? da < db : a < b;
-      });
+      order = names[i];
+      std::sort(order.begin(), order.end(), [&](int a, int b) { return rank[a] < rank[b]; });
       size_t n = order.size();
       size_t prefix = n - static_cast<size_t>(std::ceil(kSimilarity * n - 1e-9)) + 1;
       size_t best = SIZE_MAX;
       for (size_t k = 0; k < prefix && k < n; ++k) {
-        auto it = index.find(order[k]);
-        if (it == index.end()) continue;
-        for (size_t j : it->second) {
+        for (size_t j : index[order[k]]) {
           if (j >= best) break;  // lists are in slug order; an earlier match wins
           if (stamp[j] == i) continue;
           stamp[j] = i;
@@ -1293,7 +1311,9 @@ class Checker {
     }
   }
 
-  static double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  // Jaccard similarity of two sorted sets.
+  template <typename T>
+  static double Jaccard(const std::vector<T>& a, const std::vector<T>& b) {
     size_t common = 0, i = 0, j = 0;
     while (i < a.size() && j < b.size()) {
       if (a[i] == b[j]) {
