@@ -214,6 +214,17 @@ class SiteRenderer {
       return a.first != b.first ? a.first < b.first : a.second->slug < b.second->slug;
     });
     for (const auto& [key, s] : keyed) by_name_.push_back(s);
+    // Who is on each category, area and tier page, A to Z: one pass here
+    // rather than one pass over every service per page.
+    for (const Service* s : by_name_) {
+      auto add = [s](std::vector<const Service*>* list) {
+        if (list->empty() || list->back() != s) list->push_back(s);  // a slug listed twice
+      };
+      for (const std::string& slug : s->categories) add(&by_category_[slug]);
+      for (const std::string& slug : s->areas) add(&by_area_[slug]);
+      add(&by_tier_[s->tier]);
+      if (s->CoversAllAreas()) everyone_.push_back(s);
+    }
     for (const Service* s : by_name_) {
       Card& c = cards_[s->slug];
       const uint64_t taxonomy = cat_.taxonomy.source_hash;
@@ -265,7 +276,7 @@ class SiteRenderer {
     for (const Category& c : cat_.taxonomy.categories) {
       mu::data d =
           TermData(c.name, "categories/" + c.slug + "/", c.description,
-                   count(CountIn([&](const Service& s) { return Has(s.categories, c.slug); })));
+                   count(Members(by_category_, c.slug).size()));
       categories.push_back(d);
       by_slug.set(c.slug, d);
     }
@@ -275,13 +286,13 @@ class SiteRenderer {
     for (const Area& a : cat_.taxonomy.areas) {
       areas.push_back(
           TermData(a.name, "areas/" + a.slug + "/", a.description,
-                   count(CountIn([&](const Service& s) { return Has(s.areas, a.slug); }))));
+                   count(Members(by_area_, a.slug).size())));
     }
     Put(&common_, "areas", std::move(areas));
     mu::data tiers{mu::data::type::list};
     for (const Tier& t : cat_.taxonomy.tiers) {
       tiers.push_back(TermData(t.name, "tiers/" + t.slug + "/", t.description,
-                               count(CountIn([&](const Service& s) { return s.tier == t.slug; }))));
+                               count(Members(by_tier_, t.slug).size())));
     }
     Put(&common_, "tiers", std::move(tiers));
     common_.set("service_count", std::to_string(count(published_.size())));
@@ -293,17 +304,23 @@ class SiteRenderer {
     global.Add(cat_.site.source_hash).Add(cat_.taxonomy.source_hash).Add(theme_.source_hash());
     for (const auto& [key, path] : assets_) global.Add(key).Add(path);
     global_key_ = global.value();
+    // Each page template's base key, once, not once per page.
+    for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
+      page_keys_[*name] = PageKey(*name).value();
+    }
   }
 
   static bool Has(const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   }
 
-  template <typename Pred>
-  size_t CountIn(Pred pred) const {
-    size_t n = 0;
-    for (const Service* s : published_) n += pred(*s);
-    return n;
+  // The services on a category, area or tier page, A to Z (none: empty).
+  static const std::vector<const Service*>& Members(
+      const std::unordered_map<std::string, std::vector<const Service*>>& lists,
+      const std::string& slug) {
+    static const std::vector<const Service*> kNone;
+    auto it = lists.find(slug);
+    return it == lists.end() ? kNone : it->second;
   }
 
   static mu::data TermData(const std::string& name, const std::string& href,
@@ -385,6 +402,8 @@ class SiteRenderer {
   // The base of every page's key: what all pages are made from, and the
   // counts only for pages whose templates can print them.
   InputKey PageKey(const std::string& template_name) const {
+    auto it = page_keys_.find(template_name);
+    if (it != page_keys_.end()) return InputKey(it->second);
     InputKey key(global_key_);
     key.Add(template_name);
     if (theme_.Uses(template_name, "count") || theme_.Uses(template_name, "count_text") ||
@@ -400,15 +419,6 @@ class SiteRenderer {
     if (memo_ == nullptr || !memo_->Matches(rel, key) || !writer_->Keep(rel)) return false;
     memo_->Record(rel, key, /*kept=*/true);
     return true;
-  }
-
-  template <typename Pred>
-  std::vector<const Service*> Select(Pred pred) const {
-    std::vector<const Service*> out;
-    for (const Service* s : by_name_) {
-      if (pred(*s)) out.push_back(s);
-    }
-    return out;
   }
 
   // Renders page template `name` into `dir` + "index.html" (or `file`).
@@ -520,7 +530,7 @@ class SiteRenderer {
   }
 
   void RenderCategory(const Category& c, Diagnostics* diags) {
-    auto services = Select([&](const Service& s) { return Has(s.categories, c.slug); });
+    const auto& services = Members(by_category_, c.slug);
     std::string dir = "categories/" + c.slug + "/";
     AddToSitemap(dir, Latest(services));
     uint64_t key = ListKey(dir, services, PageKey("category"));
@@ -538,8 +548,8 @@ class SiteRenderer {
 
   // Local services first, then the borough-wide ones.
   void RenderArea(const Area& a, Diagnostics* diags) {
-    auto local = Select([&](const Service& s) { return Has(s.areas, a.slug); });
-    auto everyone = Select([](const Service& s) { return s.CoversAllAreas(); });
+    const auto& local = Members(by_area_, a.slug);
+    const auto& everyone = everyone_;
     std::string dir = "areas/" + a.slug + "/";
     std::vector<const Service*> all = local;
     all.insert(all.end(), everyone.begin(), everyone.end());
@@ -560,7 +570,7 @@ class SiteRenderer {
   }
 
   void RenderTier(const Tier& t, Diagnostics* diags) {
-    auto services = Select([&](const Service& s) { return s.tier == t.slug; });
+    const auto& services = Members(by_tier_, t.slug);
     std::string dir = "tiers/" + t.slug + "/";
     AddToSitemap(dir, Latest(services));
     uint64_t key = ListKey(dir, services, PageKey("tier"));
@@ -902,6 +912,8 @@ class SiteRenderer {
   mu::data common_;
   std::vector<const Service*> published_;  // by slug
   std::vector<const Service*> by_name_;
+  std::unordered_map<std::string, std::vector<const Service*>> by_category_, by_area_, by_tier_;
+  std::vector<const Service*> everyone_;  // areas = ["all"]
   // Per published service: the keys of its card and item, and the card's
   // data once a page needs it (CardData).
   struct Card {
@@ -913,6 +925,7 @@ class SiteRenderer {
   mutable std::map<std::string, Card> cards_;
   RenderMemo* memo_;  // may be null
   uint64_t global_key_ = 0;
+  std::unordered_map<std::string, uint64_t> page_keys_;  // by page template
   uint64_t counts_key_ = 0;
   std::mutex sitemap_mutex_;  // guards sitemap_: pages are rendered on several threads
   std::vector<SitemapEntry> sitemap_;
