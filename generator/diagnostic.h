@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -57,7 +58,7 @@ class SourceMap {
   const std::string* Text(const std::string& path) const;
 
   std::map<std::string, std::string> files_;
-  std::map<std::string, SourceFingerprint> on_disk_;
+  std::unordered_map<std::string, SourceFingerprint> on_disk_;  // one per entry: no tree
   // Diagnostics are printed sorted by path, so remembering the one file
   // last read again avoids reading it once per diagnostic.
   mutable std::string reread_path_;

@@ -1090,8 +1090,11 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
       unloaded.push_back(name.substr(0, name.size() - 3));
     }
   };
+  // Joined as strings: an fs::path per entry cost more than reading a cached one.
+  std::string dir_prefix = services_path;
+  if (!dir_prefix.empty() && dir_prefix.back() != '/') dir_prefix += '/';
   for (auto& [name, listed] : listing) {
-    std::string path = (services_dir / name).string();
+    std::string path = dir_prefix + name;
     std::string shown = SanitizeForDisplay(name);
     fs::file_status st = listed;
     if (st.type() == fs::file_type::none || st.type() == fs::file_type::unknown) {
