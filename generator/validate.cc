@@ -1295,9 +1295,9 @@ class Checker {
           if (j >= best) break;  // lists are in slug order; an earlier match wins
           if (stamp[j] == i) continue;
           stamp[j] = i;
-          if (Acknowledged(sv[i], sv[j])) continue;
+          // Acknowledgement last: it is looked up only for the rare alike pair.
           if (Jaccard(names[i], names[j]) >= kSimilarity &&
-              Jaccard(summary(i), summary(j)) >= kSimilarity) {
+              Jaccard(summary(i), summary(j)) >= kSimilarity && !Acknowledged(sv[i], sv[j])) {
             best = j;
             break;
           }
