@@ -30,15 +30,16 @@ double MillisecondsSince(Clock::time_point start) {
 
 // load → validate, shared by build and check. Returns kExitOk,
 // kExitContentError, or kExitFailure when a file could not be read at all.
+// Without `look_alikes` the caller runs CheckLookAlikes itself.
 int LoadAndValidate(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
                     Diagnostics* diags, BuildMemo* memo = nullptr, double* load_ms = nullptr,
-                    double* validate_ms = nullptr) {
+                    double* validate_ms = nullptr, bool look_alikes = true) {
   auto start = Clock::now();
   bool readable =
       LoadCatalogue(content_dir, catalogue, sources, diags, memo ? &memo->entries : nullptr);
   if (load_ms != nullptr) *load_ms = MillisecondsSince(start);
   start = Clock::now();
-  Validate(*catalogue, Date::Today(), diags, memo ? &memo->checks : nullptr);
+  Validate(*catalogue, Date::Today(), diags, memo ? &memo->checks : nullptr, look_alikes);
   if (validate_ms != nullptr) *validate_ms = MillisecondsSince(start);
   diags->Sort();
   if (!readable) return kExitFailure;
@@ -77,9 +78,30 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   } give_back{memo, &catalogue};
   double load_ms = 0, validate_ms = 0, render_ms = 0, index_ms = 0, commit_ms = 0;
   int status = LoadAndValidate(options.content_dir, &catalogue, &sources, &diags, memo, &load_ms,
-                               &validate_ms);
+                               &validate_ms, /*look_alikes=*/false);
   if (memo != nullptr) result.entries_parsed = memo->entries.parsed();
+  // The look-alike pass compares every entry with the others: it runs beside
+  // rendering (which does not depend on it), and its errors fail the build
+  // before anything is committed.
+  struct LookAlikes {
+    Diagnostics diags;
+    std::thread thread;
+    double ms = 0;
+    bool Finish() {  // true when it found an error
+      if (thread.joinable()) thread.join();
+      return diags.HasErrors();
+    }
+    ~LookAlikes() { Finish(); }
+  } look_alikes;
+  look_alikes.thread = std::thread([&] {
+    auto look_start = Clock::now();
+    CheckLookAlikes(catalogue, Date::Today(), &look_alikes.diags);
+    look_alikes.ms = MillisecondsSince(look_start);
+  });
   if (status != kExitOk) {
+    look_alikes.Finish();
+    diags.Append(look_alikes.diags);
+    diags.Sort();
     PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
     result.exit_code = status;
@@ -101,8 +123,9 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     bool render_ok =
         RenderSite(catalogue, options.templates_dir, &writer, &output_diags, nullptr, pages);
     render_ms = MillisecondsSince(render_start);
+    ok = render_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
-    ok = render_ok && writer.Commit(&output_diags);
+    ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   } else if (ok) {
     // The search index only reads the catalogue and writes its own files, so
@@ -126,17 +149,20 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     texts.Close();  // a failed render leaves slots empty: the index must not wait for them
     index.join();
     output_diags.Append(index_diags);
+    ok = render_ok && index_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
-    ok = render_ok && index_ok && writer.Commit(&output_diags);
+    ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   }
+  bool content_errors = look_alikes.Finish();
+  diags.Append(look_alikes.diags);
   diags.Append(output_diags);
   diags.Sort();
   PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
   if (!ok || output_diags.HasErrors()) {
     if (pages != nullptr) pages->Discard();
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
-    result.exit_code = kExitFailure;
+    result.exit_code = content_errors ? kExitContentError : kExitFailure;
     return result;
   }
   if (pages != nullptr) {
@@ -184,18 +210,20 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     result.milliseconds = static_cast<long long>(MillisecondsSince(start));
     if (options.timings) {
       std::fprintf(stderr,
-                   "timings: load %.0f ms, validate %.0f ms, pages %.0f ms, commit %.0f ms; "
-                   "then search index %.0f ms; total %.0f ms\n",
-                   load_ms, validate_ms, render_ms, commit_ms, index_ms, MillisecondsSince(start));
+                   "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | look-alikes %.0f ms | "
+                   "commit %.0f ms; then search index %.0f ms; total %.0f ms\n",
+                   load_ms, validate_ms, render_ms, look_alikes.ms, commit_ms, index_ms,
+                   MillisecondsSince(start));
     }
     return result;
   }
   if (options.timings) {
     // Pages and the search index are built at the same time, on their own threads.
     std::fprintf(stderr,
-                 "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | search index %.0f ms, "
-                 "commit %.0f ms, total %.0f ms\n",
-                 load_ms, validate_ms, render_ms, index_ms, commit_ms, MillisecondsSince(start));
+                 "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | look-alikes %.0f ms | "
+                 "search index %.0f ms, commit %.0f ms, total %.0f ms\n",
+                 load_ms, validate_ms, render_ms, look_alikes.ms, index_ms, commit_ms,
+                 MillisecondsSince(start));
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();
   result.files = writer.files_written();

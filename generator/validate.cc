@@ -497,6 +497,9 @@ class Checker {
     for (const Service& s : c.services) slugs_.push_back(s.slug);
   }
 
+  /// Run() leaves the look-alike pass to the caller (see CheckLookAlikes).
+  void SkipLookAlikes() { look_alikes_ = false; }
+
   void Run() {
     CheckSite();
     CheckTaxonomy();
@@ -507,7 +510,7 @@ class Checker {
     }
     if (sv.size() < 512) {
       for (const Service& s : sv) CheckService(s);
-      CheckLookAlikes();
+      if (look_alikes_) CheckLookAlikes();
       return;
     }
     // Entries are independent of each other and of the look-alike pass. A
@@ -530,7 +533,7 @@ class Checker {
     Diagnostics look_alikes;
     Checker other(c_, today_, &look_alikes);
     std::thread worker([&] {
-      other.CheckLookAlikes();
+      if (look_alikes_) other.CheckLookAlikes();
       check_chunks(&other);
     });
     Diagnostics* own = diags_;
@@ -559,7 +562,9 @@ class Checker {
     }
     Diagnostics look_alikes;
     Checker other(c_, today_, &look_alikes);
-    std::thread worker([&] { other.CheckLookAlikes(); });
+    std::thread worker([&] {
+      if (look_alikes_) other.CheckLookAlikes();
+    });
     std::unordered_map<std::string, ValidateMemo::Entry> next;
     next.reserve(sv.size());
     memo_->checked_ = memo_->reused_ = 0;
@@ -1332,7 +1337,10 @@ class Checker {
   Date today_;
   Diagnostics* diags_;
   ValidateMemo* memo_;
+  bool look_alikes_ = true;
   std::vector<std::string> tiers_, categories_, areas_, slugs_;
+
+  friend void signpost::CheckLookAlikes(const Catalogue&, const Date&, Diagnostics*);
 };
 
 }  // namespace
@@ -1345,9 +1353,15 @@ double TokenJaccard(std::string_view a, std::string_view b) {
   return all == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(all);
 }
 
-void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags,
-              ValidateMemo* memo) {
-  Checker(catalogue, today, diags, memo).Run();
+void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags, ValidateMemo* memo,
+              bool look_alikes) {
+  Checker checker(catalogue, today, diags, memo);
+  if (!look_alikes) checker.SkipLookAlikes();
+  checker.Run();
+}
+
+void CheckLookAlikes(const Catalogue& catalogue, const Date& today, Diagnostics* diags) {
+  Checker(catalogue, today, diags).CheckLookAlikes();
 }
 
 }  // namespace signpost

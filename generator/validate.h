@@ -37,9 +37,15 @@ class ValidateMemo {
 
 /// Checks `catalogue` as of `today` (UTC) and appends every problem to *diags.
 /// With a `memo`, unchanged entries' own checks are not run again (the
-/// diagnostics are the same ones, in the same order).
+/// diagnostics are the same ones, in the same order). Without
+/// `look_alikes`, the look-alike pass is left to the caller.
 void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags,
-              ValidateMemo* memo = nullptr);
+              ValidateMemo* memo = nullptr, bool look_alikes = true);
+/// Just the cross-entry look-alike pass of Validate (phones, texts, emails,
+/// websites, near-identical names and summaries), for a build to run beside
+/// rendering: its errors fail the build as any other, before anything is
+/// committed.
+void CheckLookAlikes(const Catalogue& catalogue, const Date& today, Diagnostics* diags);
 
 /// True for the values `signpost new` writes for a human to replace ("TODO...").
 bool IsPlaceholder(std::string_view value);

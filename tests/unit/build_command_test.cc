@@ -242,6 +242,24 @@ BOOST_AUTO_TEST_CASE(memo_rebuild_commits_pages_before_the_search_index) {
   BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(clean.out_dir)));
 }
 
+// The look-alike pass runs beside rendering; a look-alike still fails the
+// build with a content error and leaves the site as it was, with or without
+// serve's memo.
+BOOST_AUTO_TEST_CASE(a_look_alike_fails_the_build_before_anything_is_committed) {
+  for (bool with_memo : {false, true}) {
+    SampleSite site;
+    BuildMemo memo;
+    BuildMemo* m = with_memo ? &memo : nullptr;
+    BOOST_REQUIRE(BuildSite(site.options, m).exit_code == kExitOk);
+    auto before = ReadTree(site.options.out_dir);
+    std::string slug = site.FirstSlug();
+    // The same entry under another name: every contact detail is shared.
+    std::ofstream(site.Entry("zz-" + slug + "-copy")) << testing::ReadFile(site.Entry(slug));
+    BOOST_TEST(BuildSite(site.options, m).exit_code == kExitContentError, with_memo);
+    BOOST_TEST((ReadTree(site.options.out_dir) == before), with_memo);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
