@@ -203,6 +203,7 @@ class SiteRenderer {
  private:
   // Everything every page can see, built once.
   void Prepare() {
+    cards_ = std::vector<Card>(cat_.services.size());
     for (const Service& s : cat_.services) {
       if (s.IsPublished()) published_.push_back(&s);
     }
@@ -226,7 +227,7 @@ class SiteRenderer {
       if (s->CoversAllAreas()) everyone_.push_back(s);
     }
     for (const Service* s : by_name_) {
-      Card& c = cards_[s->slug];
+      Card& c = CardOf(*s);
       const uint64_t taxonomy = cat_.taxonomy.source_hash;
       if (memo_ == nullptr ||
           !memo_->CardKeys(s->slug, s->source_hash, taxonomy, &c.key, &c.item_key)) {
@@ -274,9 +275,8 @@ class SiteRenderer {
     };
     mu::data categories{mu::data::type::list}, by_slug;
     for (const Category& c : cat_.taxonomy.categories) {
-      mu::data d =
-          TermData(c.name, "categories/" + c.slug + "/", c.description,
-                   count(Members(by_category_, c.slug).size()));
+      mu::data d = TermData(c.name, "categories/" + c.slug + "/", c.description,
+                            count(Members(by_category_, c.slug).size()));
       categories.push_back(d);
       by_slug.set(c.slug, d);
     }
@@ -284,9 +284,8 @@ class SiteRenderer {
     Put(&common_, "categories_by_slug", std::move(by_slug));
     mu::data areas{mu::data::type::list};
     for (const Area& a : cat_.taxonomy.areas) {
-      areas.push_back(
-          TermData(a.name, "areas/" + a.slug + "/", a.description,
-                   count(Members(by_area_, a.slug).size())));
+      areas.push_back(TermData(a.name, "areas/" + a.slug + "/", a.description,
+                               count(Members(by_area_, a.slug).size())));
     }
     Put(&common_, "areas", std::move(areas));
     mu::data tiers{mu::data::type::list};
@@ -375,7 +374,7 @@ class SiteRenderer {
   // The card of `s`, built on first use: an incremental build that renders
   // no list page builds none of the 10,000.
   const mu::data& CardData(const Service& s) const {
-    Card& card = cards_.at(s.slug);
+    Card& card = CardOf(s);
     std::call_once(card.built, [&] {
       KeyedData d;
       CardFields(s, &d);
@@ -395,7 +394,7 @@ class SiteRenderer {
   uint64_t ListKey(const std::string& page, const std::vector<const Service*>& services,
                    InputKey key) const {
     key.Add(page).Add(static_cast<uint64_t>(services.size()));
-    for (const Service* s : services) key.Add(cards_.at(s->slug).key);
+    for (const Service* s : services) key.Add(CardOf(*s).key);
     return key.value();
   }
 
@@ -602,7 +601,7 @@ class SiteRenderer {
     InputKey key = PageKey("pathway");
     for (const auto& cell : cells) {
       key.Add(static_cast<uint64_t>(cell.size()));
-      for (const Service* s : cell) key.Add(cards_.at(s->slug).item_key);
+      for (const Service* s : cell) key.Add(CardOf(*s).item_key);
     }
     if (KeepIfUnchanged("pathway/index.html", key.value())) return;
 
@@ -649,7 +648,7 @@ class SiteRenderer {
     InputKey key = PageKey("a-z");
     for (const auto& [letter, services] : by_letter) {
       key.Add(letter).Add(static_cast<uint64_t>(services.size()));
-      for (const Service* s : services) key.Add(cards_.at(s->slug).item_key);
+      for (const Service* s : services) key.Add(CardOf(*s).item_key);
     }
     if (KeepIfUnchanged("a-z/index.html", key.value())) return;
 
@@ -731,7 +730,7 @@ class SiteRenderer {
     key.Add(s.slug).Add(s.source_hash);
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
-      key.Add(r != nullptr && r->IsPublished() ? cards_.at(r->slug).key : 0);
+      key.Add(r != nullptr && r->IsPublished() ? CardOf(*r).key : 0);
     }
     return key.value();
   }
@@ -740,12 +739,12 @@ class SiteRenderer {
     const size_t index = &s - cat_.services.data();
     const std::string rel = ServiceHref(s.slug) + "index.html";
     uint64_t key = memo_ != nullptr ? ServiceKey(s) : 0;
-    std::string known_text;
-    if (memo_ != nullptr && memo_->Text(s.slug, s.source_hash, &known_text) &&
-        KeepIfUnchanged(rel, key)) {
-      // The search index still needs the text; it is the same as last time.
-      memo_->RecordText(s.slug, s.source_hash, known_text);
-      if (texts_ != nullptr) texts_->Put(index, std::move(known_text));
+    if (memo_ != nullptr && memo_->HasText(s.slug, s.source_hash) && KeepIfUnchanged(rel, key)) {
+      // The body's text is the same as last time: carried over, and a copy
+      // for the search index when it is being built beside the pages.
+      std::string text;
+      memo_->CarryText(s.slug, texts_ != nullptr ? &text : nullptr);
+      if (texts_ != nullptr) texts_->Put(index, std::move(text));
       return;
     }
     mu::data page = PageData(s.name, s.summary);
@@ -922,7 +921,10 @@ class SiteRenderer {
     std::once_flag built;
     mu::data data;
   };
-  mutable std::map<std::string, Card> cards_;
+  // By index into cat_.services (looked up for every card of every list:
+  // a map by slug spent its time comparing strings).
+  mutable std::vector<Card> cards_;
+  Card& CardOf(const Service& s) const { return cards_[&s - cat_.services.data()]; }
   RenderMemo* memo_;  // may be null
   uint64_t global_key_ = 0;
   std::unordered_map<std::string, uint64_t> page_keys_;  // by page template
@@ -988,6 +990,20 @@ void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept) {
   std::lock_guard<std::mutex> lock(mutex_);
   next_keys_[rel] = key;
   ++(kept ? kept_ : rendered_);
+}
+
+bool RenderMemo::HasText(const std::string& slug, uint64_t source_hash) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = texts_.find(slug);
+  return it != texts_.end() && it->second.source_hash == source_hash;
+}
+
+void RenderMemo::CarryText(const std::string& slug, std::string* copy) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = texts_.find(slug);
+  if (it == texts_.end()) return;
+  if (copy != nullptr) *copy = it->second.text;
+  next_texts_[slug] = std::move(it->second);
 }
 
 bool RenderMemo::Text(const std::string& slug, uint64_t source_hash, std::string* text) const {

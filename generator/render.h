@@ -49,6 +49,11 @@ class RenderMemo {
   /// when not known.
   bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;
   void RecordText(const std::string& slug, uint64_t source_hash, const std::string& text);
+  /// True when the text of `slug` under `source_hash` is known.
+  bool HasText(const std::string& slug, uint64_t source_hash) const;
+  /// Carries the known text of `slug` into this build (moved, not copied),
+  /// copying it to *copy first unless null.
+  void CarryText(const std::string& slug, std::string* copy);
   /// The keys of a service's card and A-Z item, made from `source_hash` and
   /// the taxonomy `taxonomy_hash` (areas and tiers give card text); false
   /// when not known. Read before rendering starts, so not locked.
