@@ -379,10 +379,15 @@ bool Theme::Render(const std::string& name, RenderContext* ctx, std::string* out
     *error = page->error_message();
     return false;
   }
-  kainjow::mustache::data wrapper{"content", body};
+  // kainjow copies a string into data twice; the body is moved in instead
+  // (the string is a plain heap object that data only hands out as const).
+  mu::data wrapper;
+  mu::data& content = wrapper["content"];
+  content = mu::data(mu::data::type::string);
+  const_cast<std::string&>(content.string_value()).swap(body);
   ctx->push(&wrapper);
   out->clear();
-  out->reserve(body.size() + 8 * 1024);
+  out->reserve(content.string_value().size() + 8 * 1024);
   StringSink page_sink{out};
   layout_->render(*ctx, page_sink);
   ctx->pop();
