@@ -27,8 +27,6 @@ const char* const kPageTemplates[] = {
 
 namespace {
 
-constexpr int kMaxPartialDepth = 8;
-
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -148,40 +146,54 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
+namespace {
+
+constexpr int kMaxPartialDepth = 8;
+
+// Starts the names of the theme's own tags (merged text, value lines) in
+// compiled templates. A template file containing it is never rewritten,
+// so an editor's tag can never reach them.
+constexpr char kMarker = '\x1f';
+
+// Literal text of at least this many kainjow components (a word or a space
+// each) is printed through one tag: one look-up instead of a callback, a
+// type test and an append per component.
+constexpr size_t kMinMergedComponents = 3;
+
+bool IsDot(const std::string& name) { return name.size() == 1 && name[0] == '.'; }
+
+// FindInItem with `name.find('.')` already known.
+const RenderContext::Data* FindInItemAt(const RenderContext::Data* item, const std::string& name,
+                                        size_t dot, std::string* segment) {
+  if (dot == std::string::npos) return item->get(name);
+  // "a.b.c": every part must resolve inside this one item.
+  const RenderContext::Data* var = item;
+  size_t start = 0;
+  while (var != nullptr) {
+    size_t end = name.find('.', start);
+    if (end == std::string::npos) end = name.size();
+    segment->assign(name, start, end - start);
+    var = var->get(*segment);
+    // As kainjow splits with getline, a trailing '.' adds no empty part.
+    if (end == name.size() || end + 1 == name.size()) break;
+    start = end + 1;
+  }
+  return var;
+}
+
+}  // namespace
+
 RenderContext::RenderContext(const Data* outermost) {
   items_.reserve(8);
   if (outermost != nullptr) items_.push_back(outermost);
 }
 
-const RenderContext::Data* RenderContext::get(const std::string& name) const {
-  if (items_.empty()) return nullptr;
-  if (name.size() == 1 && name[0] == '.') return items_.back();
+const RenderContext::Data* RenderContext::Find(const std::string& name, size_t depth) const {
+  if (depth == 0) return nullptr;
+  if (IsDot(name)) return items_[depth - 1];
   size_t dot = name.find('.');
-  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-    if (dot == std::string::npos) {
-      if (const Data* var = (*it)->get(name)) return var;
-      continue;
-    }
-    // "a.b.c": every part must resolve inside this one item.
-    const Data* var = *it;
-    size_t start = 0;
-    while (var != nullptr) {
-      size_t end = name.find('.', start);
-      if (end == std::string::npos) end = name.size();
-      segment_.assign(name, start, end - start);
-      var = var->get(segment_);
-      // As kainjow splits with getline, a trailing '.' adds no empty part.
-      if (end == name.size() || end + 1 == name.size()) break;
-      start = end + 1;
-    }
-    if (var != nullptr) return var;
-  }
-  return nullptr;
-}
-
-const RenderContext::Data* RenderContext::get_partial(const std::string& name) const {
-  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-    if (const Data* var = (*it)->get(name)) return var;
+  for (size_t i = depth; i-- > 0;) {
+    if (const Data* var = FindInItemAt(items_[i], name, dot, &segment_)) return var;
   }
   return nullptr;
 }
@@ -202,6 +214,13 @@ void OffsetToLineColumn(std::string_view text, size_t offset, int* line, int* co
 }
 
 namespace {
+
+// A template with its partials pasted in, and the template kainjow compiled
+// from exactly that text.
+struct Expanded {
+  std::string text;
+  std::unique_ptr<mu::mustache> compiled;
+};
 
 // Loads one template file, checks it compiles on its own (so errors point
 // into the file the editor wrote), and expands its partials textually so the
@@ -270,11 +289,10 @@ class TemplateLoader {
     return true;
   }
 
-  std::unique_ptr<mu::mustache> Compile(const std::string& rel,
-                                        std::map<std::string, std::string>* required_assets,
-                                        std::string* expanded_out) {
-    std::string& expanded = *expanded_out;
-    if (!Expand(rel, 0, &expanded)) return nullptr;
+  bool Compile(const std::string& rel, std::map<std::string, std::string>* required_assets,
+               Expanded* out) {
+    if (!Expand(rel, 0, &out->text)) return false;
+    const std::string& expanded = out->text;
     // `{{assets.x}}` printed outside `{{#assets.x}}` must exist, or the page
     // would link to the folder instead of a stylesheet.
     static const std::regex kAssetRef(R"(\{\{\s*([#^/]?)\s*assets\.([A-Za-z0-9_]+)\s*\}\})");
@@ -286,18 +304,18 @@ class TemplateLoader {
     for (const std::string& key : printed) {
       if (!guarded.count(key)) required_assets->emplace(key, dir_ + "/" + rel);
     }
-    auto compiled = std::make_unique<mu::mustache>(expanded);
-    compiled->set_custom_escape(HtmlEscape);
-    if (!compiled->is_valid()) {
+    out->compiled = std::make_unique<mu::mustache>(expanded);
+    out->compiled->set_custom_escape(HtmlEscape);
+    if (!out->compiled->is_valid()) {
       // Each file compiled on its own, so a section must open in one file and
       // close in another: point at the page template as a whole.
       diags_->Error(
           dir_ + "/" + rel, 0, 0,
-          "this template and its partials do not fit together: " + compiled->error_message(),
+          "this template and its partials do not fit together: " + out->compiled->error_message(),
           "open and close each section in the same file");
-      return nullptr;
+      return false;
     }
-    return compiled;
+    return true;
   }
 
  private:
@@ -306,48 +324,190 @@ class TemplateLoader {
   std::map<std::string, std::string> files_;
 };
 
-}  // namespace
+// One component as kainjow's parser splits a template: a run of text, one
+// space or tab, one line ending, or one tag.
+struct Token {
+  enum class Kind { kText, kSpace, kNewline, kTag };
+  Kind kind;
+  size_t begin;
+  size_t end;
+  char tag = 0;      // kTag: '#', '^', '/', '>', '!', '&' (also {{{x}}}) or 'v' (a variable)
+  std::string name;  // kTag: the name kainjow gives it
+};
 
-bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
-  dir_ = templates_dir;
-  while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
-  std::error_code ec;
-  if (!fs::is_directory(dir_, ec)) {
-    diags->Error(dir_, 0, 0, "the templates folder does not exist",
-                 "pass the theme folder with --templates (default: templates)");
-    return false;
-  }
-  TemplateLoader loader(dir_, diags);
-  bool ok = true;
-  std::string layout_text;
-  layout_ = loader.Compile("layouts/base.mustache", &required_assets_, &layout_text);
-  ok = layout_ != nullptr;
-  std::set<std::string> layout_names = TagNames(layout_text);
-  std::string all_text = "layouts/base\n" + layout_text;
-  for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
-    std::string text;
-    auto page =
-        loader.Compile(std::string("pages/") + *name + ".mustache", &required_assets_, &text);
-    if (page) {
-      pages_[*name] = std::move(page);
-      std::set<std::string> names = TagNames(text);
-      names.insert(layout_names.begin(), layout_names.end());
-      names_[*name] = std::move(names);
-      all_text += std::string("\n") + *name + "\n" + text;
+// Splits `text` exactly as kainjow 4.1's parser does with the default
+// delimiters. False on a set-delimiter tag (the rewrite leaves such
+// templates alone) or an unclosed tag.
+bool Tokenize(const std::string& text, std::vector<Token>* tokens) {
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (text.compare(i, 2, "{{") == 0) {
+      size_t contents = i + 2;
+      bool triple = i != n - 2 && text.at(contents) == '{';
+      if (triple) ++contents;
+      const std::string close = triple ? "}}}" : "}}";
+      size_t end = text.find(close, contents);
+      if (end == std::string::npos) return false;
+      std::string body = mu::trim(text.substr(contents, end - contents));
+      if (!body.empty() && body[0] == '=') return false;
+      char tag = 'v';
+      std::string name = body;
+      if (triple) {
+        tag = '&';
+      } else if (!body.empty() && std::string_view("#^/>&!").find(body[0]) != std::string::npos) {
+        tag = body[0];
+        name = mu::trim(body.substr(1));
+      }
+      tokens->push_back({Token::Kind::kTag, i, end + close.size(), tag, std::move(name)});
+      i = end + close.size();
+    } else if (text.compare(i, 2, "\r\n") == 0) {
+      tokens->push_back({Token::Kind::kNewline, i, i + 2, 0, {}});
+      i += 2;
+    } else if (text[i] == '\n' || text[i] == '\r') {
+      tokens->push_back({Token::Kind::kNewline, i, i + 1, 0, {}});
+      ++i;
+    } else if (text[i] == ' ' || text[i] == '\t') {
+      tokens->push_back({Token::Kind::kSpace, i, i + 1, 0, {}});
+      ++i;
     } else {
-      ok = false;
+      if (!tokens->empty() && tokens->back().kind == Token::Kind::kText &&
+          tokens->back().end == i) {
+        ++tokens->back().end;
+      } else {
+        tokens->push_back({Token::Kind::kText, i, i + 1, 0, {}});
+      }
+      ++i;
     }
   }
-  source_hash_ = XXH3_64bits(all_text.data(), all_text.size());
-  return ok;
+  return true;
 }
 
-bool Theme::Uses(const std::string& page, const std::string& name) const {
-  auto it = names_.find(page);
-  return it == names_.end() || it->second.count(name) != 0;  // unknown: assume it does
-}
+}  // namespace
+
+// A line holding one unescaped value and its line ending.
+struct ValueLine {
+  std::string name;     // the value's name
+  std::string text;     // the line as written, tag and line ending
+  std::string newline;  // the line ending
+};
 
 namespace {
+
+// Rewrites expanded templates into equivalent kainjow templates that render
+// faster: literal text between tags becomes one tag per run, and a line of
+// nothing but an unescaped value becomes one the theme writes itself.
+class TemplateRewriter {
+ public:
+  /// Sets *out to the rewritten `e`; false when `e` uses what the rewrite
+  /// does not handle (set-delimiter tags, the marker byte).
+  bool Rewrite(const Expanded& e, std::string* out) {
+    const std::string& text = e.text;
+    if (text.find(kMarker) != std::string::npos) return false;
+    tokens_.clear();
+    if (!Tokenize(text, &tokens_)) return false;
+    out->clear();
+    Emit(text, 0, tokens_.size(), out);
+    return true;
+  }
+
+  /// The merged text runs, by index.
+  std::vector<std::string> texts;
+  /// Lines of one unescaped value, by index.
+  std::vector<ValueLine> value_lines;
+
+ private:
+  // Appends tokens [first, last) of `text`, rewritten. Token `first` starts
+  // a line with an empty line buffer (the start of a template).
+  void Emit(const std::string& text, size_t first, size_t last, std::string* out) {
+    // `{{{value}}}` alone on its line starts and ends with an empty line
+    // buffer, so kainjow would print the value and the line ending as they
+    // are: the theme does that itself (see RenderSession::WriteValueLine).
+    auto value_line = [&](size_t t) {
+      return tokens_[t].kind == Token::Kind::kTag && tokens_[t].tag == '&' &&
+             (t == first || tokens_[t - 1].kind == Token::Kind::kNewline) && t + 1 < last &&
+             tokens_[t + 1].kind == Token::Kind::kNewline;
+    };
+    // kainjow drops a line only when a section tag on it set its flag and
+    // it holds nothing but spaces, and it flushes its line buffer at every
+    // line ending. A line with no section tag is printed whatever it holds,
+    // and so is one that begins with literal text. When a line of the first
+    // kind is followed by one of either kind, keeping its line ending in the
+    // buffer until the next one prints the same bytes (the held line ending
+    // keeps that next flush from ever being dropped), so the line ending can
+    // join the literal text around it.
+    struct Line {
+      size_t end;             // its line ending, or `last`
+      bool sections = false;  // a section or partial tag, or a value line
+      bool leading_text = false;
+    };
+    std::vector<Line> lines;
+    for (size_t t = first; t < last;) {
+      Line line;
+      bool leading = true;
+      for (; t < last && tokens_[t].kind != Token::Kind::kNewline; ++t) {
+        const Token& token = tokens_[t];
+        if (token.kind == Token::Kind::kTag) {
+          leading = false;
+          if (std::string_view("#^/>").find(token.tag) != std::string::npos || value_line(t)) {
+            line.sections = true;
+          }
+        } else if (token.kind == Token::Kind::kText && leading) {
+          line.leading_text = true;
+        }
+      }
+      line.end = t;
+      lines.push_back(line);
+      if (t < last) ++t;
+    }
+    std::vector<bool> joined(last - first);
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+      const Line& next = lines[i + 1];
+      if (!lines[i].sections && (next.leading_text || (!next.sections && next.end < last))) {
+        joined[lines[i].end - first] = true;
+      }
+    }
+
+    size_t run_begin = 0, run_end = 0, run_components = 0;
+    auto flush = [&] {
+      if (run_components >= kMinMergedComponents) {
+        auto [it, added] =
+            text_ids_.emplace(text.substr(run_begin, run_end - run_begin), texts.size());
+        if (added) texts.push_back(it->first);
+        *out += "{{&" + std::string(1, kMarker) + "T" + std::to_string(it->second) + "}}";
+      } else if (run_components > 0) {
+        out->append(text, run_begin, run_end - run_begin);
+      }
+      run_components = 0;
+    };
+    for (size_t t = first; t < last; ++t) {
+      const Token& token = tokens_[t];
+      if (value_line(t)) {
+        flush();
+        const Token& newline = tokens_[t + 1];
+        value_lines.push_back({token.name, text.substr(token.begin, newline.end - token.begin),
+                               text.substr(newline.begin, newline.end - newline.begin)});
+        std::string tag = std::string(1, kMarker) + "V" + std::to_string(value_lines.size() - 1);
+        *out += "{{#" + tag + "}}{{/" + tag + "}}";
+        ++t;
+        continue;
+      }
+      if (token.kind == Token::Kind::kText || token.kind == Token::Kind::kSpace ||
+          (token.kind == Token::Kind::kNewline && joined[t - first])) {
+        if (run_components == 0) run_begin = token.begin;
+        run_end = token.end;
+        ++run_components;
+        continue;
+      }
+      flush();
+      out->append(text, token.begin, token.end - token.begin);
+    }
+    flush();
+  }
+
+  std::vector<Token> tokens_;
+  std::map<std::string, size_t> text_ids_;
+};
 
 // kainjow writes through `stream << text`; appending straight to a string
 // saves an ostringstream and a copy of every page.
@@ -361,6 +521,168 @@ struct StringSink {
 
 }  // namespace
 
+// One Theme::Render call: serves the theme's own tag names to kainjow and
+// writes value lines.
+class RenderSession {
+ public:
+  using Data = RenderContext::Data;
+
+  RenderSession(const Theme& theme, RenderContext* ctx)
+      : theme_(theme), ctx_(ctx), outer_(ctx->session_), value_lambdas_(theme.value_lines_.size()) {
+    ctx_->session_ = this;
+  }
+  ~RenderSession() { ctx_->session_ = outer_; }
+  RenderSession(const RenderSession&) = delete;
+  RenderSession& operator=(const RenderSession&) = delete;
+
+  // Where the theme's own tags write: the string kainjow is rendering into.
+  void set_sink(std::string* sink) { sink_ = sink; }
+  // Set when a value line's lambda failed.
+  const std::string& error() const { return error_; }
+
+  const Data* Get(const std::string& name) {
+    if (!name.empty() && name[0] == kMarker) return Own(name);
+    return ctx_->Find(name, ctx_->items_.size());
+  }
+
+ private:
+  // "\x1fT<n>": merged text n; "\x1fV<n>": the lambda of value line n.
+  const Data* Own(const std::string& name) {
+    if (name.size() < 3) return nullptr;
+    size_t n = 0;
+    for (size_t i = 2; i < name.size(); ++i) {
+      if (name[i] < '0' || name[i] > '9') return nullptr;
+      n = n * 10 + static_cast<size_t>(name[i] - '0');
+    }
+    if (name[1] == 'T') return n < theme_.texts_.size() ? &theme_.texts_[n] : nullptr;
+    if (name[1] != 'V' || n >= value_lambdas_.size()) return nullptr;
+    if (value_lambdas_[n] == nullptr) {
+      value_lambdas_[n] =
+          std::make_unique<Data>(mu::lambda2([this, n](const std::string&, const mu::renderer&) {
+            WriteValueLine(n);
+            return std::string();
+          }));
+    }
+    return value_lambdas_[n].get();
+  }
+
+  void WriteValueLine(size_t n) {
+    const ValueLine& line = theme_.value_lines_[n];
+    const Data* d = Get(line.name);
+    if (d != nullptr && (d->is_lambda() || d->is_lambda2())) {
+      // Whatever a lambda does, kainjow does: render the line as written.
+      mu::mustache alone(line.text);
+      alone.set_custom_escape(HtmlEscape);
+      StringSink sink{sink_};
+      alone.render(*ctx_, sink);
+      if (!alone.is_valid() && error_.empty()) error_ = alone.error_message();
+      return;
+    }
+    if (d != nullptr && d->is_string()) sink_->append(d->string_value());
+    sink_->append(line.newline);
+  }
+
+  const Theme& theme_;
+  RenderContext* ctx_;
+  RenderSession* outer_;
+  std::string* sink_ = nullptr;
+  std::vector<std::unique_ptr<Data>> value_lambdas_;  // made when a page first uses them
+  std::string error_;
+};
+
+const RenderContext::Data* RenderContext::get(const std::string& name) const {
+  if (session_ != nullptr) return session_->Get(name);
+  return Find(name, items_.size());
+}
+
+const RenderContext::Data* RenderContext::get_partial(const std::string& name) const {
+  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+    if (const Data* var = (*it)->get(name)) return var;
+  }
+  return nullptr;
+}
+
+Theme::Theme(bool optimize) : optimize_(optimize) {}
+
+Theme::~Theme() = default;
+
+namespace {
+
+std::unique_ptr<mu::mustache> CompileText(const std::string& text) {
+  auto compiled = std::make_unique<mu::mustache>(text);
+  compiled->set_custom_escape(HtmlEscape);
+  if (!compiled->is_valid()) return nullptr;
+  return compiled;
+}
+
+}  // namespace
+
+bool Theme::Load(const std::string& templates_dir, Diagnostics* diags) {
+  dir_ = templates_dir;
+  while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
+  layout_.reset();
+  pages_.clear();
+  texts_.clear();
+  value_lines_.clear();
+  required_assets_.clear();
+  names_.clear();
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec)) {
+    diags->Error(dir_, 0, 0, "the templates folder does not exist",
+                 "pass the theme folder with --templates (default: templates)");
+    return false;
+  }
+  TemplateLoader loader(dir_, diags);
+  bool ok = true;
+  Expanded layout;
+  ok = loader.Compile("layouts/base.mustache", &required_assets_, &layout);
+  std::set<std::string> layout_names = TagNames(layout.text);
+  std::string all_text = "layouts/base\n" + layout.text;
+  std::map<std::string, Expanded> pages;
+  for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
+    Expanded page;
+    if (loader.Compile(std::string("pages/") + *name + ".mustache", &required_assets_, &page)) {
+      std::set<std::string> names = TagNames(page.text);
+      names.insert(layout_names.begin(), layout_names.end());
+      names_[*name] = std::move(names);
+      all_text += std::string("\n") + *name + "\n" + page.text;
+      pages[*name] = std::move(page);
+    } else {
+      ok = false;
+    }
+  }
+  source_hash_ = XXH3_64bits(all_text.data(), all_text.size());
+  if (!ok) return false;
+
+  if (optimize_) {
+    // All or nothing: a theme the rewrite does not handle renders as written.
+    TemplateRewriter rewriter;
+    std::unique_ptr<mu::mustache> rewritten_layout;
+    std::map<std::string, std::unique_ptr<mu::mustache>> rewritten_pages;
+    std::string text;
+    bool rewritten = rewriter.Rewrite(layout, &text) && (rewritten_layout = CompileText(text));
+    for (const auto& [name, page] : pages) {
+      if (!rewritten) break;
+      rewritten = rewriter.Rewrite(page, &text) && (rewritten_pages[name] = CompileText(text));
+    }
+    if (rewritten) {
+      layout_ = std::move(rewritten_layout);
+      pages_ = std::move(rewritten_pages);
+      for (const std::string& t : rewriter.texts) texts_.emplace_back(t);
+      value_lines_ = std::move(rewriter.value_lines);
+      return true;
+    }
+  }
+  layout_ = std::move(layout.compiled);
+  for (auto& [name, page] : pages) pages_[name] = std::move(page.compiled);
+  return true;
+}
+
+bool Theme::Uses(const std::string& page, const std::string& name) const {
+  auto it = names_.find(page);
+  return it == names_.end() || it->second.count(name) != 0;  // unknown: assume it does
+}
+
 bool Theme::Render(const std::string& name, RenderContext* ctx, std::string* out,
                    std::string* error) const {
   auto it = pages_.find(name);
@@ -369,14 +691,17 @@ bool Theme::Render(const std::string& name, RenderContext* ctx, std::string* out
     return false;
   }
   // kainjow's render is not const, but it only writes its error string when a
-  // lambda or partial fails, and compiled templates here have neither.
+  // lambda or partial fails, and the only lambdas here are the theme's own,
+  // which never fail (a value line reports through the session).
   auto* page = it->second.get();
+  RenderSession session(*this, ctx);
   std::string body;
   body.reserve(32 * 1024);
   StringSink body_sink{&body};
+  session.set_sink(&body);
   page->render(*ctx, body_sink);
-  if (!page->is_valid()) {
-    *error = page->error_message();
+  if (!page->is_valid() || !session.error().empty()) {
+    *error = page->is_valid() ? session.error() : page->error_message();
     return false;
   }
   // kainjow copies a string into data twice; the body is moved in instead
@@ -389,10 +714,11 @@ bool Theme::Render(const std::string& name, RenderContext* ctx, std::string* out
   out->clear();
   out->reserve(content.string_value().size() + 8 * 1024);
   StringSink page_sink{out};
+  session.set_sink(out);
   layout_->render(*ctx, page_sink);
   ctx->pop();
-  if (!layout_->is_valid()) {
-    *error = layout_->error_message();
+  if (!layout_->is_valid() || !session.error().empty()) {
+    *error = layout_->is_valid() ? session.error() : layout_->error_message();
     return false;
   }
   return true;

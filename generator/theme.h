@@ -22,11 +22,15 @@ namespace signpost {
 /// The page templates every theme must provide, under templates/pages/.
 extern const char* const kPageTemplates[];
 
+class RenderSession;
+
 /// The stack of Mustache data a page is rendered with, innermost last. It
 /// resolves names exactly as kainjow's own context does (innermost first;
 /// `a.b` must resolve completely within one item), but pushes at the back
 /// instead of the front and looks dotted names up without building a
-/// vector of strings: a service page makes thousands of look-ups.
+/// vector of strings: a service page makes thousands of look-ups. While
+/// Theme::Render runs, it also serves the theme's own names (merged text,
+/// value lines).
 class RenderContext : public kainjow::mustache::basic_context<std::string> {
  public:
   using Data = kainjow::mustache::basic_data<std::string>;
@@ -38,14 +42,32 @@ class RenderContext : public kainjow::mustache::basic_context<std::string> {
   const Data* get_partial(const std::string& name) const override;
 
  private:
+  friend class RenderSession;
+  /// What `name` resolves to in the innermost `depth` items, or null.
+  const Data* Find(const std::string& name, size_t depth) const;
+
   std::vector<const Data*> items_;
-  mutable std::string segment_;  // reused for each part of a dotted name
+  mutable std::string segment_;       // reused for each part of a dotted name
+  RenderSession* session_ = nullptr;  // set while Theme::Render runs
 };
+
+struct ValueLine;
 
 /// A compiled theme. Templates are read-only once loaded, so worker threads
 /// may render with them concurrently.
+///
+/// Templates are compiled rewritten for kainjow to render faster (literal
+/// text in fewer pieces, page bodies not copied line by line); pages come
+/// out byte for byte as the templates as written would render them.
 class Theme {
  public:
+  /// `optimize` false compiles the templates exactly as written, partials
+  /// pasted in: the reference the rewritten templates are tested against.
+  explicit Theme(bool optimize = true);
+  ~Theme();
+  Theme(const Theme&) = delete;
+  Theme& operator=(const Theme&) = delete;
+
   /// Reads and compiles templates/layouts/base.mustache and every page
   /// template, inlining `{{> name}}` from templates/partials/name.mustache.
   /// Syntax errors name the template file, line and column.
@@ -67,11 +89,22 @@ class Theme {
   bool CheckAssets(const std::map<std::string, std::string>& assets, Diagnostics* diags) const;
 
  private:
+  friend class RenderSession;
+  using Template = kainjow::mustache::mustache;
+
+  bool optimize_;
   std::string dir_;
   /// Asset keys printed by templates, with the template file that prints them.
   std::map<std::string, std::string> required_assets_;
-  std::unique_ptr<kainjow::mustache::mustache> layout_;
-  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> pages_;
+  std::unique_ptr<Template> layout_;
+  std::map<std::string, std::unique_ptr<Template>> pages_;
+  /// Runs of literal text templates print through one tag instead of one
+  /// kainjow component per word and space.
+  std::vector<kainjow::mustache::data> texts_;
+  /// Lines holding nothing but one unescaped value (`{{{content}}}`): the
+  /// theme writes the value straight to the page, sparing kainjow's copies
+  /// of a whole page body.
+  std::vector<ValueLine> value_lines_;
   std::map<std::string, std::set<std::string>> names_;  ///< Tag names per page, layout included.
   uint64_t source_hash_ = 0;
 };

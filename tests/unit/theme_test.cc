@@ -1,11 +1,100 @@
 #include "theme.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <vector>
 
 namespace signpost {
 
-BOOST_AUTO_TEST_SUITE(theme_test)
+namespace {
 
+namespace fs = std::filesystem;
+namespace mu = kainjow::mustache;
+
+// A theme folder in /tmp holding a layout, the page templates (all but
+// `home` trivial) and partials.
+class TempTheme {
+ public:
+  TempTheme() {
+    std::string templ = (fs::temp_directory_path() / "signpost-theme-XXXXXX").string();
+    dir_ = ::mkdtemp(templ.data());
+  }
+  ~TempTheme() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  TempTheme(const TempTheme&) = delete;
+  TempTheme& operator=(const TempTheme&) = delete;
+
+  const std::string& dir() const { return dir_; }
+
+  void Write(const std::string& rel, const std::string& text) const {
+    fs::path path = fs::path(dir_) / rel;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+  }
+
+  void WriteAll(const std::string& layout, const std::string& home,
+                const std::map<std::string, std::string>& partials) const {
+    Write("layouts/base.mustache", layout);
+    for (const char* const* name = kPageTemplates; *name != nullptr; ++name) {
+      Write(std::string("pages/") + *name + ".mustache", "<p>{{page_title}}</p>\n");
+    }
+    Write("pages/home.mustache", home);
+    for (const auto& [name, text] : partials) Write("partials/" + name + ".mustache", text);
+  }
+
+ private:
+  std::string dir_;
+};
+
+std::string Render(const Theme& theme, const mu::data& common, const mu::data& page,
+                   const std::string& name = "home") {
+  RenderContext ctx(&common);
+  ctx.push(&page);
+  std::string out, error;
+  BOOST_REQUIRE_MESSAGE(theme.Render(name, &ctx, &out, &error), error);
+  return out;
+}
+
+// An optimized theme (rewritten templates) and the reference (templates as
+// written, partials pasted in) loaded from the same folder.
+struct ThemePair {
+  explicit ThemePair(const TempTheme& files) : optimized(true), pasted(false) {
+    Diagnostics diags;
+    BOOST_REQUIRE(optimized.Load(files.dir(), &diags));
+    BOOST_REQUIRE(pasted.Load(files.dir(), &diags));
+  }
+  // Renders with both; they must agree byte for byte.
+  std::string Check(const mu::data& common, const mu::data& page, const std::string& what = "") {
+    std::string expected = Render(pasted, common, page);
+    std::string actual = Render(optimized, common, page);
+    BOOST_TEST(actual == expected, what);
+    return actual;
+  }
+  Theme optimized;
+  Theme pasted;
+};
+
+mu::data Object(std::initializer_list<std::pair<const char*, mu::data>> items) {
+  mu::data d;
+  for (const auto& [key, value] : items) d.set(key, value);
+  return d;
+}
+
+mu::data List(std::initializer_list<mu::data> items) {
+  mu::data d{mu::data::type::list};
+  for (const mu::data& item : items) d.push_back(item);
+  return d;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(theme_test)
 BOOST_AUTO_TEST_CASE(asset_keys_and_hashed_names) {
   BOOST_TEST(AssetKey("search.js") == "search_js");
   BOOST_TEST(AssetKey("print.css") == "print_css");
@@ -51,7 +140,6 @@ BOOST_AUTO_TEST_CASE(escape_matches_kainjow_on_every_byte) {
 // RenderContext must find exactly what kainjow's own context finds,
 // including a dotted name that only resolves in an outer item.
 BOOST_AUTO_TEST_CASE(render_context_resolves_like_kainjow) {
-  namespace mu = kainjow::mustache;
   mu::data outer;
   outer.set("root", "../../");
   outer.set("site", mu::data("title", "Directory"));
@@ -92,6 +180,200 @@ BOOST_AUTO_TEST_CASE(offsets_become_lines_and_code_point_columns) {
   BOOST_TEST(column == 3);
   OffsetToLineColumn("abc", 99, &line, &column);
   BOOST_TEST(column == 4);
+}
+
+// Values print as text, whatever they hold: never as a template, or as one
+// of the theme's own names.
+BOOST_AUTO_TEST_CASE(hostile_values_stay_text) {
+  TempTheme files;
+  files.WriteAll("{{> p}}\n{{{content}}}\n", "{{name}}\n", {{"p", "{{name}}|{{{name}}}\n"}});
+  ThemePair themes(files);
+  for (const char* name : {"{{page_title}}", "\x1fT0", "\x1fP0", "<script>&'\"", "{{> p}}"}) {
+    std::string out = themes.Check(mu::data(), Object({{"name", name}, {"page_title", "X"}}));
+    BOOST_TEST(out.find("X") == std::string::npos, name);
+  }
+}
+
+// kainjow drops a line holding only a section tag and spaces, and each
+// partial is pasted into the line around it: every way a partial can sit
+// in its line must come out as if pasted.
+BOOST_AUTO_TEST_CASE(partials_anywhere_in_a_line_render_as_pasted) {
+  const std::vector<std::string> homes = {
+      "{{> p}}\n",
+      "  {{> p}}\n",
+      "x\n{{> p}}",
+      "x{{> p}}y\n",
+      "{{#flag}}{{> p}}{{/flag}}\n",
+      "{{#flag}}\n{{> p}}\n{{/flag}}\n",
+      "{{#list}}\n{{> p}}\n{{/list}}\n",
+      "{{#list}}{{> p}}\n{{/list}}\n",
+      "{{#list}}\n{{> p}}{{/list}}\n",
+      "a\r\n{{> p}}\r\nb\r\n",
+      "{{> p}}\n{{> p}}\n{{#flag}}\n{{/flag}}\n{{> q}}\n",
+      "{{> q}}\n{{^flag}}\n{{> q}}\n{{/flag}}\n",
+      "  {{{html}}}\n{{{html}}}\n{{& html}}\n{{{missing}}}\n{{{flag}}}\n{{{list}}}\n",
+      "{{#flag}}\n{{{html}}}\n{{/flag}}\n{{{html}}}",
+      "a\n\n{{#flag}}\nb\n{{/flag}}\n",
+      "a\n  \n{{#flag}}\n{{/flag}}\nc\n",
+      "{{#list}}\nx\ny{{/list}}\n",
+      "p\nq{{#flag}}r{{/flag}}\n",
+      "p\n{{#flag}} {{/flag}}\n",
+      "p\n{{^flag}}\t{{/flag}}\n",
+      "p\n{{! note }}\nq\n",
+      "{{#list}}\n  a b\n  c\n{{/list}}\n  d\n",
+  };
+  const std::vector<std::string> partials = {
+      "<p>{{a}}</p>\n",
+      "{{#flag}}\nX\n{{/flag}}",
+      "{{#flag}}\nX\n{{/flag}}\n",
+      "\n",
+      "",
+      "  \n",
+      "{{^flag}}\n{{/flag}}\n",
+      "text",
+      "{{#list}}{{a}}{{/list}}\n",
+      "{{{html}}}\n",
+      "{{> q}}\n",
+      "a\n{{> q}}",
+      "  {{#flag}}\n  y\n  {{/flag}}\n",
+  };
+  std::vector<mu::data> pages = {
+      Object({{"flag", true},
+              {"a", "1"},
+              {"html", "<i>h</i>"},
+              {"list", List({Object({{"a", "x"}}), Object({{"b", "y"}})})}}),
+      Object({{"flag", false}, {"a", "2"}, {"list", List({})}}),
+      Object({{"flag", "s"}, {"html", ""}, {"list", List({Object({}), Object({{"a", ""}})})}}),
+  };
+  for (const std::string& home : homes) {
+    for (const std::string& p : partials) {
+      TempTheme files;
+      files.WriteAll("<html>\n{{{content}}}\n</html>\n", home, {{"p", p}, {"q", "Q{{a}}\n"}});
+      ThemePair themes(files);
+      for (int round = 0; round < 2; ++round) {
+        for (const mu::data& page : pages) themes.Check(mu::data(), page, home + " with " + p);
+      }
+    }
+  }
+}
+
+namespace {
+
+// Random templates and data from a seed, so a failure can be replayed.
+class RandomTheme {
+ public:
+  explicit RandomTheme(uint32_t seed) : rng_(seed) {}
+
+  // A template for partial `self` (-1: a page or the layout); it may
+  // include partials after itself, so nothing includes itself.
+  std::string Block(int depth, int self, int partials) {
+    static const char* const kText[] = {"x", "<p>", "a b", "  ", "\t", "\xc3\xa9", "&amp;", "}"};
+    static const char* const kNames[] = {"a",     "b",    "flag",    "list", "obj",
+                                         "obj.a", "html", "missing", ".",    "root"};
+    static const char* const kSections[] = {"a", "flag", "list", "obj", "missing", "obj.list"};
+    std::string out;
+    int pieces = 1 + static_cast<int>(Pick(8));
+    for (int i = 0; i < pieces; ++i) {
+      size_t r = Pick(100);
+      if (r < 28) {
+        out += kText[Pick(std::size(kText))];
+      } else if (r < 48) {
+        out += Pick(12) == 0 ? "\r\n" : "\n";
+      } else if (r < 63) {
+        std::string name = kNames[Pick(std::size(kNames))];
+        size_t kind = Pick(4);
+        out += kind == 0   ? "{{{" + name + "}}}"
+               : kind == 1 ? "{{& " + name + "}}"
+                           : "{{" + name + "}}";
+      } else if (r < 78 && depth < 3) {
+        std::string name = kSections[Pick(std::size(kSections))];
+        bool standalone = Pick(2) == 0;
+        out += std::string("{{") + (Pick(4) == 0 ? "^" : "#") + name + "}}";
+        if (standalone) out += "\n";
+        out += Block(depth + 1, self, partials);
+        if (standalone) out += "\n";
+        out += "{{/" + name + "}}";
+        if (standalone || Pick(2) == 0) out += "\n";
+      } else if (r < 93 && self + 1 < partials) {
+        int target = self + 1 + static_cast<int>(Pick(partials - self - 1));
+        if (Pick(3) != 0) out += "\n";
+        if (Pick(5) == 0) out += "  ";
+        out += "{{> p" + std::to_string(target) + "}}";
+        if (Pick(3) != 0) out += "\n";
+      } else {
+        out += "{{! c }}";
+      }
+    }
+    return out;
+  }
+
+  mu::data Value(int depth) {
+    static const char* const kStrings[] = {"",      " ",      "v",   "<b>&'\"",
+                                           "{{a}}", "\x1fT0", "a b", "line\nbreak"};
+    size_t r = Pick(100);
+    if (r < 35) return mu::data(kStrings[Pick(std::size(kStrings))]);
+    if (r < 50) return mu::data(true);
+    if (r < 65) return mu::data(false);
+    if (r < 82 && depth < 2) {
+      mu::data list{mu::data::type::list};
+      for (size_t i = Pick(4); i > 0; --i) {
+        list.push_back(Pick(2) == 0 ? Object(depth + 1) : Value(depth + 1));
+      }
+      return list;
+    }
+    return Object(depth + 1);
+  }
+
+  mu::data Object(int depth) {
+    mu::data d;
+    if (depth > 2) return d;
+    for (const char* name : {"a", "b", "flag", "list", "obj", "html", "root"}) {
+      if (Pick(10) < 6) d.set(name, Value(depth));
+    }
+    return d;
+  }
+
+  size_t Pick(size_t n) { return rng_() % n; }
+
+ private:
+  std::mt19937 rng_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(random_themes_render_as_pasted) {
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    RandomTheme random(seed);
+    const int partials = 3;
+    std::map<std::string, std::string> files_by_name;
+    for (int i = 0; i < partials; ++i) {
+      files_by_name["p" + std::to_string(i)] = random.Block(0, i, partials);
+    }
+    std::string layout =
+        random.Block(0, -1, partials) + "\n{{{content}}}\n" + random.Block(0, -1, partials);
+    std::string home = random.Block(0, -1, partials);
+    TempTheme files;
+    files.WriteAll(layout, home, files_by_name);
+    ThemePair themes(files);
+    std::vector<std::pair<mu::data, mu::data>> contexts;
+    for (int i = 0; i < 5; ++i) contexts.emplace_back(random.Object(0), random.Object(0));
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& [common, page] : contexts) {
+        themes.Check(common, page, "seed " + std::to_string(seed));
+      }
+    }
+  }
+}
+
+// What the rewrite does not handle renders exactly as written.
+BOOST_AUTO_TEST_CASE(set_delimiters_and_marker_bytes_turn_the_rewrite_off) {
+  for (const std::string& card : {std::string("{{=<% %>=}}\n<p><% name %></p>\n<%={{ }}=%>\n"),
+                                  std::string("<p>\x1f{{name}}</p>\n")}) {
+    TempTheme files;
+    files.WriteAll("{{> card}}\n{{{content}}}\n", "{{> card}}\n", {{"card", card}});
+    ThemePair themes(files);
+    themes.Check(mu::data(), Object({{"name", "N"}}));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
