@@ -249,7 +249,9 @@ class TemplateLoader {
       }
       files_[rel] = text;
     }
-    static const std::regex kPartial(R"(\{\{>\s*([^}]*?)\s*\}\})");
+    // kainjow trims a tag before reading its type, so `{{ > name }}` is a
+    // partial too.
+    static const std::regex kPartial(R"(\{\{\s*>\s*([^}]*?)\s*\}\})");
     std::string result;
     size_t last = 0;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kPartial);
@@ -595,10 +597,11 @@ const RenderContext::Data* RenderContext::get(const std::string& name) const {
   return Find(name, items_.size());
 }
 
-const RenderContext::Data* RenderContext::get_partial(const std::string& name) const {
-  for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-    if (const Data* var = (*it)->get(name)) return var;
-  }
+const RenderContext::Data* RenderContext::get_partial(const std::string&) const {
+  // Partials are pasted in when the theme loads. kainjow's own lookup would
+  // search the page data and render a string it finds as a template: a
+  // partial tag the loader did not see (one written after a set-delimiter
+  // tag) would turn a service's name into template code.
   return nullptr;
 }
 

@@ -39,6 +39,7 @@ class RenderContext : public kainjow::mustache::basic_context<std::string> {
   void push(const Data* data) override { items_.push_back(data); }
   void pop() override { items_.pop_back(); }
   const Data* get(const std::string& name) const override;
+  /// Always null: partials are pasted in at load, never looked up in data.
   const Data* get_partial(const std::string& name) const override;
 
  private:
