@@ -56,6 +56,30 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return ok;
 }
 
+// Size and Hash() of a file's bytes, read in pieces: the search database
+// is tens of megabytes, and holding it whole was the build's peak memory.
+bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<char> buf(1 << 18);
+  bool ok = true;
+  *size = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
+    *size += static_cast<uint64_t>(n);
+  }
+  *hash = XXH3_64bits_digest(state);  // equal to XXH3_64bits() over the same bytes
+  XXH3_freeState(state);
+  ::close(fd);
+  return ok;
+}
+
 // Writes `path` through a temporary file and a rename, so a reader (or a
 // crash) never sees half of it.
 bool WriteFileAtomically(const std::string& path, std::string_view bytes) {
@@ -397,15 +421,15 @@ bool SiteWriter::Adopt(std::string_view rel, Diagnostics* diags) {
   if (staging_.empty()) return false;
   if (!IsSafeRelativePath(rel)) return EnsureParent(rel, diags);  // reports it
   std::string staged = staging_ + "/" + std::string(rel);
-  std::string bytes;
-  if (!ReadWholeFile(staged, &bytes)) {
+  uint64_t size = 0, hash = 0;
+  if (!HashWholeFile(staged, &size, &hash)) {
     std::string why = ErrnoText();
     std::lock_guard<std::mutex> lock(mutex_);
     diags->Error(staged, 0, 0, "cannot read back file: " + why,
                  "check free disk space and permissions");
     return false;
   }
-  Record(rel, ManifestEntry{bytes.size(), Hash(bytes)}, staged);
+  Record(rel, ManifestEntry{size, hash}, staged);
   return true;
 }
 
