@@ -97,6 +97,12 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     auto look_start = Clock::now();
     CheckLookAlikes(catalogue, Date::Today(), &look_alikes.diags);
     look_alikes.ms = MillisecondsSince(look_start);
+    // The last reader of where each key was written (for diagnostics): a
+    // one-off build frees them now, while the pages render (~13 MB at
+    // 10,000 entries; serve's memo checks entries again, so it keeps them).
+    if (memo == nullptr) {
+      for (Service& s : catalogue.services) s.positions = KeyPositions();
+    }
   });
   if (status != kExitOk) {
     look_alikes.Finish();
@@ -131,6 +137,14 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     // The search index only reads the catalogue and writes its own files, so
     // it is built on its own thread while the pages render: it is mostly one
     // long serial SQLite job that would otherwise run after them.
+    // A one-off build reads each Markdown body once, in the renderer, which
+    // frees it after (nothing else reads Service::body once validation is
+    // done; serve's memo may render a page again, so it keeps them).
+    std::vector<std::string> bodies;
+    if (memo == nullptr) {
+      bodies.reserve(catalogue.services.size());
+      for (Service& s : catalogue.services) bodies.push_back(std::move(s.body));
+    }
     Diagnostics index_diags;
     bool index_ok = false;
     // Each body's plain text comes from the renderer's own Markdown parse,
@@ -143,8 +157,8 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
       index_ms = MillisecondsSince(index_start);
     });
     auto render_start = Clock::now();
-    bool render_ok =
-        RenderSite(catalogue, options.templates_dir, &writer, &output_diags, &texts, pages);
+    bool render_ok = RenderSite(catalogue, options.templates_dir, &writer, &output_diags, &texts,
+                                pages, memo == nullptr ? &bodies : nullptr);
     render_ms = MillisecondsSince(render_start);
     texts.Close();  // a failed render leaves slots empty: the index must not wait for them
     index.join();

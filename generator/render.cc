@@ -182,8 +182,9 @@ struct SitemapEntry {
 
 class SiteRenderer {
  public:
-  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts, RenderMemo* memo)
-      : cat_(catalogue), writer_(writer), texts_(texts), memo_(memo) {}
+  SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts, RenderMemo* memo,
+               std::vector<std::string>* bodies)
+      : cat_(catalogue), writer_(writer), texts_(texts), memo_(memo), bodies_(bodies) {}
 
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;
@@ -845,7 +846,8 @@ class SiteRenderer {
       page.set("tier", Link(t->name, "tiers/" + t->slug + "/"));
     }
 
-    MarkdownResult body = RenderMarkdown(s.body);
+    MarkdownResult body = RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body);
+    if (bodies_ != nullptr) std::string().swap((*bodies_)[index]);  // read once; free it now
     if (memo_ != nullptr && body.ok) memo_->RecordText(s.slug, s.source_hash, body.text);
     if (texts_ != nullptr) texts_->Put(index, std::move(body.text));
     if (!body.ok) {
@@ -906,6 +908,7 @@ class SiteRenderer {
   const Catalogue& cat_;
   SiteWriter* writer_;
   BodyTexts* texts_;  // may be null
+  std::vector<std::string>* bodies_;  // may be null: then Service::body
   Theme theme_;
   AssetMap assets_;
   mu::data common_;
@@ -1021,9 +1024,10 @@ void RenderMemo::RecordText(const std::string& slug, uint64_t source_hash,
 }
 
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags, BodyTexts* texts, RenderMemo* memo) {
+                Diagnostics* diags, BodyTexts* texts, RenderMemo* memo,
+                std::vector<std::string>* bodies) {
   if (memo != nullptr) memo->Begin();
-  SiteRenderer renderer(catalogue, writer, texts, memo);
+  SiteRenderer renderer(catalogue, writer, texts, memo, bodies);
   return renderer.Run(templates_dir, diags);
 }
 

@@ -83,9 +83,13 @@ class RenderMemo {
 /// (from the same Markdown parse as its page) is put into its slot, "" for
 /// a body that could not be rendered; the caller closes `texts` after.
 /// With a `memo`, pages whose inputs are unchanged since the memo's last
-/// committed build are kept instead of rendered.
+/// committed build are kept instead of rendered. With `bodies` (one per
+/// service, moved out of the catalogue by the caller) each Markdown body is
+/// read from there and freed as soon as its page is made: a one-off build
+/// need not hold every body until the end.
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,
-                Diagnostics* diags, BodyTexts* texts = nullptr, RenderMemo* memo = nullptr);
+                Diagnostics* diags, BodyTexts* texts = nullptr, RenderMemo* memo = nullptr,
+                std::vector<std::string>* bodies = nullptr);
 
 }  // namespace signpost
 
