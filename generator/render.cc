@@ -384,9 +384,11 @@ class SiteRenderer {
     return card.data;
   }
 
+  // Cards by reference: the cached card itself is rendered, not a copy
+  // (list pages hold thousands of them).
   mu::data CardList(const std::vector<const Service*>& services) const {
     mu::data list{mu::data::type::list};
-    for (const Service* s : services) list.push_back(CardData(*s));
+    for (const Service* s : services) list.push_back(RenderContext::Reference(&CardData(*s)));
     return list;
   }
 
@@ -861,7 +863,7 @@ class SiteRenderer {
     mu::data related{mu::data::type::list};
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
-      if (r != nullptr && r->IsPublished()) related.push_back(CardData(*r));
+      if (r != nullptr && r->IsPublished()) related.push_back(RenderContext::Reference(&CardData(*r)));
     }
     page.set("has_related", !related.is_empty_list());
     Put(&page, "related", std::move(related));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -182,6 +183,24 @@ const RenderContext::Data* FindInItemAt(const RenderContext::Data* item, const s
 }
 
 }  // namespace
+
+// A Reference is data of kainjow's "partial" type, which nothing else in
+// page data ever is (content only ever becomes text, flags, lists and
+// objects, and partials are pasted in at load): calling it gives the
+// target's address in eight bytes, short enough to need no allocation.
+RenderContext::Data RenderContext::Reference(const Data* target) {
+  return Data(kainjow::mustache::basic_partial<std::string>([target] {
+    return std::string(reinterpret_cast<const char*>(&target), sizeof target);
+  }));
+}
+
+const RenderContext::Data* RenderContext::Resolve(const Data* data) {
+  if (data == nullptr || !data->is_partial()) return data;
+  const std::string bytes = data->partial_value()();
+  const Data* target = nullptr;
+  if (bytes.size() == sizeof target) std::memcpy(&target, bytes.data(), sizeof target);
+  return target;
+}
 
 RenderContext::RenderContext(const Data* outermost) {
   items_.reserve(8);

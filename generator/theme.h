@@ -36,7 +36,12 @@ class RenderContext : public kainjow::mustache::basic_context<std::string> {
   using Data = kainjow::mustache::basic_data<std::string>;
   /// Starts with `outermost` (may be null: an empty stack).
   explicit RenderContext(const Data* outermost = nullptr);
-  void push(const Data* data) override { items_.push_back(data); }
+  /// A list item that stands for `*target` without copying it: when a
+  /// section reaches the item, the context pushes `target` itself, so the
+  /// page renders exactly as with a copy. `target` must outlive every render
+  /// of data holding the item. (A list page holds thousands of cards.)
+  static Data Reference(const Data* target);
+  void push(const Data* data) override { items_.push_back(Resolve(data)); }
   void pop() override { items_.pop_back(); }
   const Data* get(const std::string& name) const override;
   /// Always null: partials are pasted in at load, never looked up in data.
@@ -44,6 +49,8 @@ class RenderContext : public kainjow::mustache::basic_context<std::string> {
 
  private:
   friend class RenderSession;
+  /// `data`, or the data a Reference item stands for.
+  static const Data* Resolve(const Data* data);
   /// What `name` resolves to in the innermost `depth` items, or null.
   const Data* Find(const std::string& name, size_t depth) const;
 

@@ -390,6 +390,32 @@ BOOST_AUTO_TEST_CASE(partial_tags_never_read_page_data_as_templates) {
   BOOST_TEST(out.find('S') == std::string::npos, out);
 }
 
+// A list of references renders exactly as a list of copies: names, dotted
+// names, nested sections, `.` and look-ups falling through to the page.
+BOOST_AUTO_TEST_CASE(references_render_as_copies) {
+  TempTheme files;
+  files.WriteAll("{{{content}}}\n",
+                 "{{#services}}\n<li>{{name}}|{{a.b}}|{{#a}}{{b}}{{page_title}}{{/a}}|{{.}}|"
+                 "{{^missing}}none{{/missing}}|{{#list}}[{{.}}]{{/list}}</li>\n{{/services}}\n"
+                 "{{^services}}empty{{/services}}\n",
+                 {});
+  ThemePair themes(files);
+  const mu::data first = Object({{"name", "One <&>"},
+                                 {"a", Object({{"b", "deep"}})},
+                                 {"list", List({mu::data("x"), mu::data("y")})}});
+  const mu::data second = Object({{"name", "Two"}, {"a", false}});
+  mu::data copies = List({first, second, first});
+  mu::data references = List({RenderContext::Reference(&first), RenderContext::Reference(&second),
+                              RenderContext::Reference(&first)});
+  std::string expected = themes.Check(mu::data(), Object({{"services", copies}, {"page_title", "P"}}));
+  std::string actual =
+      themes.Check(mu::data(), Object({{"services", references}, {"page_title", "P"}}));
+  BOOST_TEST(actual == expected);
+  BOOST_TEST(actual.find("One &lt;&amp;&gt;|deep|deepP|") != std::string::npos, actual);
+  BOOST_TEST(themes.Check(mu::data(), Object({{"services", mu::data(mu::data::type::list)}}))
+                 .find("empty") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace signpost
