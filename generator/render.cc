@@ -184,7 +184,7 @@ class SiteRenderer {
  public:
   SiteRenderer(const Catalogue& catalogue, SiteWriter* writer, BodyTexts* texts, RenderMemo* memo,
                std::vector<std::string>* bodies)
-      : cat_(catalogue), writer_(writer), texts_(texts), memo_(memo), bodies_(bodies) {}
+      : cat_(catalogue), writer_(writer), texts_(texts), bodies_(bodies), memo_(memo) {}
 
   bool Run(const std::string& templates_dir, Diagnostics* diags) {
     if (!theme_.Load(templates_dir, diags)) return false;

@@ -241,6 +241,7 @@ SiteWriter::SiteWriter(std::string out_dir) : out_(std::move(out_dir)) {
 }
 
 SiteWriter::~SiteWriter() {
+  if (out_fd_ >= 0) ::close(out_fd_);
   if (!committed_ && !staging_.empty()) {
     std::error_code ec;
     fs::remove_all(staging_, ec);
@@ -285,6 +286,14 @@ bool SiteWriter::Begin(Diagnostics* diags) {
     std::string marker;
     update_ =
         ReadWholeFile((out / kMarkerFile).string(), &marker) && ParseManifest(marker, &previous_);
+    // Every kept file is checked with one fstatat relative to this handle
+    // (~11,000 at 10,000 entries) instead of an lstat that walks the whole
+    // path from the root each time. Commit() renames files inside this same
+    // folder, so the handle stays valid for the writer's life.
+    if (update_) {
+      out_fd_ = ::open(out.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (out_fd_ < 0) update_ = false;  // replace the whole site instead
+    }
   }
   staging_ =
       (parent / (out.filename().string() + ".staging-" + std::to_string(::getpid()))).string();
@@ -506,7 +515,7 @@ bool SiteWriter::AlreadyInSite(const std::string& rel, const ManifestEntry& entr
   auto it = previous_.find(rel);
   struct stat st;
   return it != previous_.end() && it->second == entry &&
-         ::lstat((out_ + "/" + rel).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         ::fstatat(out_fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
          static_cast<uint64_t>(st.st_size) == entry.size;
 }
 

@@ -167,6 +167,7 @@ class SiteWriter {
   bool background_delete_ = true;
   bool allow_update_ = true;
   bool update_ = false;
+  int out_fd_ = -1;  ///< The output folder, open while updating in place.
   /// The previous site's manifest (update in place only); read-only after
   /// Begin(), so Write() reads it without the lock.
   std::unordered_map<std::string, ManifestEntry> previous_;
