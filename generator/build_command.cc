@@ -1,5 +1,6 @@
 // `signpost build` and `signpost check`: the pipeline in a straight line.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -22,6 +23,15 @@ using Clock = std::chrono::steady_clock;
 bool IsSearchIndexFile(std::string_view rel) {
   return rel == kSearchDbPath || rel.substr(0, std::string_view(kStaticIndexDir).size()) ==
                                      std::string_view(kStaticIndexDir);
+}
+
+// True when the site `writer` updates in place already holds a whole search
+// index made from `inputs` (SearchIndexInputs): every index file as the
+// manifest records it, and the record of its inputs among them.
+bool SearchIndexIsCurrent(SiteWriter* writer, uint64_t inputs) {
+  std::string recorded;
+  return writer->ReadPrevious(kSearchInputsPath, &recorded) &&
+         recorded == FormatSearchInputs(inputs) && writer->AllInSite(IsSearchIndexFile);
 }
 
 double MillisecondsSince(Clock::time_point start) {
@@ -121,8 +131,11 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   bool ok = writer.Begin(&output_diags);
   RenderMemo* pages = memo != nullptr ? &memo->pages : nullptr;
   // serve: pages now, the search index after them (see pages_ready).
-  const bool search_later =
-      memo != nullptr && memo->built && options.pages_ready && writer.updating_in_place();
+  // Nothing the search index is made from has changed (say, only a template
+  // did): the previous index stays, and only the pages are made.
+  const bool index_current = ok && SearchIndexIsCurrent(&writer, SearchIndexInputs(catalogue));
+  const bool search_later = memo != nullptr && memo->built && options.pages_ready &&
+                            writer.updating_in_place() && !index_current;
   if (ok && search_later) {
     writer.KeepWhere(IsSearchIndexFile);
     auto render_start = Clock::now();
@@ -146,22 +159,28 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
       for (Service& s : catalogue.services) bodies.push_back(std::move(s.body));
     }
     Diagnostics index_diags;
-    bool index_ok = false;
+    bool index_ok = true;
     // Each body's plain text comes from the renderer's own Markdown parse,
     // handed over as the pages are made; the index takes them in order.
-    BodyTexts texts(catalogue.services.size());
-    std::thread index([&] {
-      auto index_start = Clock::now();
-      index_ok = WriteSearchIndex(
-          catalogue, [&texts](size_t i) { return texts.Take(i); }, &writer, &index_diags);
-      index_ms = MillisecondsSince(index_start);
-    });
+    BodyTexts texts(index_current ? 0 : catalogue.services.size());
+    std::thread index;
+    if (index_current) {
+      writer.KeepWhere(IsSearchIndexFile);
+    } else {
+      index = std::thread([&] {
+        auto index_start = Clock::now();
+        index_ok = WriteSearchIndex(
+            catalogue, [&texts](size_t i) { return texts.Take(i); }, &writer, &index_diags);
+        index_ms = MillisecondsSince(index_start);
+      });
+    }
     auto render_start = Clock::now();
-    bool render_ok = RenderSite(catalogue, options.templates_dir, &writer, &output_diags, &texts,
-                                pages, memo == nullptr ? &bodies : nullptr);
+    bool render_ok =
+        RenderSite(catalogue, options.templates_dir, &writer, &output_diags,
+                   index_current ? nullptr : &texts, pages, memo == nullptr ? &bodies : nullptr);
     render_ms = MillisecondsSince(render_start);
     texts.Close();  // a failed render leaves slots empty: the index must not wait for them
-    index.join();
+    if (index.joinable()) index.join();
     output_diags.Append(index_diags);
     ok = render_ok && index_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
@@ -233,10 +252,13 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   }
   if (options.timings) {
     // Pages and the search index are built at the same time, on their own threads.
+    std::string index = index_current ? std::string("search index unchanged, kept")
+                                      : "search index " + std::to_string(std::lround(index_ms)) +
+                                            " ms";
     std::fprintf(stderr,
                  "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | look-alikes %.0f ms | "
-                 "search index %.0f ms, commit %.0f ms, total %.0f ms\n",
-                 load_ms, validate_ms, render_ms, look_alikes.ms, index_ms, commit_ms,
+                 "%s, commit %.0f ms, total %.0f ms\n",
+                 load_ms, validate_ms, render_ms, look_alikes.ms, index.c_str(), commit_ms,
                  MillisecondsSince(start));
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();
@@ -244,6 +266,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   result.files_changed = writer.files_changed();
   result.files_deleted = writer.files_deleted();
   result.updated_in_place = writer.updating_in_place();
+  result.search_index_kept = index_current;
   result.bytes = writer.bytes_written();
   result.milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
@@ -258,8 +281,9 @@ int RunBuild(const BuildOptions& options) {
                  result.services, result.files, result.bytes / 1e6, options.out_dir.c_str(),
                  result.milliseconds);
     if (result.updated_in_place) {
-      std::fprintf(stderr, "updated in place: %zu files changed, %zu removed\n",
-                   result.files_changed, result.files_deleted);
+      std::fprintf(stderr, "updated in place: %zu files changed, %zu removed%s\n",
+                   result.files_changed, result.files_deleted,
+                   result.search_index_kept ? " (search index unchanged)" : "");
     }
   }
   return result.exit_code;

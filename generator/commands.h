@@ -75,6 +75,9 @@ struct BuildResult {
   size_t files_changed = 0;  ///< Of those, written this time.
   size_t files_deleted = 0;  ///< Files of the previous site no longer made.
   bool updated_in_place = false;
+  /// The search index was made from the same inputs as the previous
+  /// site's (SearchIndexInputs), so it was kept, not made again.
+  bool search_index_kept = false;
   size_t bytes = 0;
   long long milliseconds = 0;
   size_t entries_parsed = 0;  ///< With a memo: entries read and parsed (the rest reused).

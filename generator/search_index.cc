@@ -1,9 +1,68 @@
 #include "search_index.h"
 
+#include <cmark-gfm.h>
+#include <sqlite3.h>
+#include <xxhash.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
 #include "fts_database.h"
 #include "static_index.h"
 
 namespace signpost {
+
+namespace {
+
+// This executable's bytes, hashed once per process (~10 MB, a few ms): any
+// change to the tokenizer, the ranking or the export format is a new binary.
+// 0 when it cannot be read, which only costs a needless rebuild.
+uint64_t ProgramHash() {
+  static const uint64_t hash = [] {
+    std::error_code ec;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    uint64_t size = 0, value = 0;
+    if (ec || !HashWholeFile(self.string(), &size, &value)) return uint64_t{0};
+    return value;
+  }();
+  return hash;
+}
+
+}  // namespace
+
+uint64_t SearchIndexInputs(const Catalogue& catalogue) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  auto add = [state](std::string_view bytes) {
+    uint64_t size = bytes.size();  // lengths too, so piece boundaries count
+    XXH3_64bits_update(state, &size, sizeof size);
+    XXH3_64bits_update(state, bytes.data(), bytes.size());
+  };
+  auto add_number = [&add](uint64_t value) {
+    add(std::string_view(reinterpret_cast<const char*>(&value), sizeof value));
+  };
+  add("signpost search index 1");
+  add_number(ProgramHash());
+  add(sqlite3_sourceid());
+  add(cmark_version_string());
+  add_number(catalogue.site.source_hash);
+  add_number(catalogue.taxonomy.source_hash);
+  add_number(catalogue.services.size());
+  for (const Service& s : catalogue.services) {
+    add(s.slug);
+    add_number(s.source_hash);
+  }
+  uint64_t inputs = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return inputs;
+}
+
+std::string FormatSearchInputs(uint64_t inputs) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(inputs));
+  return std::string(hex) + "\n";
+}
 
 bool WriteSearchIndex(const Catalogue& catalogue, const std::vector<std::string>& body_texts,
                       SiteWriter* writer, Diagnostics* diags) {
@@ -39,7 +98,8 @@ bool WriteSearchIndex(const Catalogue& catalogue, const BodyTextSource& body_tex
     if (error.empty()) return false;  // the writer already explained
     return fail("cannot export the browser search index");
   }
-  return writer->Adopt(kSearchDbPath, diags);
+  return writer->Adopt(kSearchDbPath, diags) &&
+         writer->Write(kSearchInputsPath, FormatSearchInputs(SearchIndexInputs(catalogue)), diags);
 }
 
 }  // namespace signpost

@@ -13,6 +13,20 @@
 
 namespace signpost {
 
+/// Records what the search index of a site was made from: the 16 hex digits
+/// of SearchIndexInputs. A build whose inputs hash the same keeps the
+/// previous index (build_command.cc) instead of making it again.
+constexpr const char* kSearchInputsPath = "data/search/inputs.txt";
+
+/// One hash of everything the search index is made from: each entry's slug
+/// and the hash of its bytes (front matter and body), site.toml's and
+/// taxonomy.toml's hashes, and the program itself (this executable's bytes,
+/// the SQLite and cmark-gfm it runs with), so a new signpost or library
+/// never reuses an index an older one made. Templates are not an input.
+uint64_t SearchIndexInputs(const Catalogue& catalogue);
+/// The text of kSearchInputsPath for `inputs`.
+std::string FormatSearchInputs(uint64_t inputs);
+
 /// Writes the search database and the browser index into `writer`, taking
 /// each published service's body text from `body_text` (see
 /// BodyTextSource). Returns false (with a diagnostic) on any failure.

@@ -56,29 +56,6 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return ok;
 }
 
-// Size and Hash() of a file's bytes, read in pieces: the search database
-// is tens of megabytes, and holding it whole was the build's peak memory.
-bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  std::vector<char> buf(1 << 18);
-  bool ok = true;
-  *size = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ok = false;
-    if (n <= 0) break;
-    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
-    *size += static_cast<uint64_t>(n);
-  }
-  *hash = XXH3_64bits_digest(state);  // equal to XXH3_64bits() over the same bytes
-  XXH3_freeState(state);
-  ::close(fd);
-  return ok;
-}
 
 // Writes `path` through a temporary file and a rename, so a reader (or a
 // crash) never sees half of it.
@@ -175,6 +152,30 @@ void RemoveAbandonedOldSites(const fs::path& out) {
 }
 
 }  // namespace
+
+// Size and Hash() of a file's bytes, read in pieces: the search database
+// is tens of megabytes, and holding it whole was the build's peak memory.
+bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<char> buf(1 << 18);
+  bool ok = true;
+  *size = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
+    *size += static_cast<uint64_t>(n);
+  }
+  *hash = XXH3_64bits_digest(state);  // equal to XXH3_64bits() over the same bytes
+  XXH3_freeState(state);
+  ::close(fd);
+  return ok;
+}
 
 bool IsSafeRelativePath(std::string_view rel) {
   if (rel.empty() || rel.front() == '/') return false;
@@ -399,6 +400,31 @@ size_t SiteWriter::KeepWhere(const std::function<bool(std::string_view rel)>& ke
     ++kept;
   }
   return kept;
+}
+
+bool SiteWriter::AllInSite(const std::function<bool(std::string_view rel)>& match) const {
+  if (!update_ || staging_.empty()) return false;
+  size_t found = 0;
+  for (const auto& [rel, entry] : previous_) {
+    if (rel == kMarkerFile || !match(rel)) continue;
+    if (!AlreadyInSite(rel, entry)) return false;
+    ++found;
+  }
+  return found > 0;
+}
+
+bool SiteWriter::ReadPrevious(std::string_view rel, std::string* bytes) {
+  if (!update_ || staging_.empty()) return false;
+  auto it = previous_.find(std::string(rel));
+  if (it == previous_.end()) return false;
+  if (ReadWholeFile(out_ + "/" + std::string(rel), bytes) &&
+      ManifestEntry{bytes->size(), Hash(*bytes)} == it->second) {
+    return true;
+  }
+  // Changed by hand, possibly to the same size: AlreadyInSite compares
+  // sizes only, so forget the record and the file is written again.
+  previous_.erase(it);
+  return false;
 }
 
 std::unique_ptr<OutputStream> SiteWriter::OpenStream(std::string_view rel, Diagnostics* diags) {

@@ -32,6 +32,11 @@ namespace signpost {
 /// '/', no '\\', no empty, "." or ".." segments, no NUL or control bytes.
 bool IsSafeRelativePath(std::string_view rel);
 
+/// Sets *size and *hash (XXH3-64, as the manifest records it) from the
+/// bytes of the file `path`, read in pieces; false when it cannot be read
+/// (or is a symbolic link).
+bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash);
+
 /// One output file as the manifest records it.
 struct ManifestEntry {
   uint64_t size = 0;
@@ -110,6 +115,16 @@ class SiteWriter {
   /// `keep` (e.g. the search index while only pages are rebuilt); returns
   /// how many were kept.
   size_t KeepWhere(const std::function<bool(std::string_view rel)>& keep);
+  /// True when updating in place, the previous build made at least one file
+  /// whose path satisfies `match`, and every such file is still there as
+  /// the manifest records it: then KeepWhere(match) keeps all of them.
+  bool AllInSite(const std::function<bool(std::string_view rel)>& match) const;
+  /// Reads the previous build's file `rel` into *bytes; false unless
+  /// updating in place and the file still holds exactly the bytes the
+  /// manifest records. A file edited by hand does not count, and is written
+  /// again by this build even when its new bytes equal the manifest's.
+  /// Call before the build's writes start (not thread-safe).
+  bool ReadPrevious(std::string_view rel, std::string* bytes);
   /// Starts the file `rel` for writing in pieces (see OutputStream); null
   /// (with a diagnostic) when it cannot be created. Thread-safe.
   std::unique_ptr<OutputStream> OpenStream(std::string_view rel, Diagnostics* diags);

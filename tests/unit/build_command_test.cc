@@ -88,6 +88,7 @@ BOOST_AUTO_TEST_CASE(editing_one_entry_updates_in_place_and_equals_a_clean_build
   BuildResult second = BuildSite(site.options);
   BOOST_REQUIRE(second.exit_code == kExitOk);
   BOOST_TEST(second.updated_in_place);
+  BOOST_TEST(!second.search_index_kept);  // the entry's words changed
   BOOST_TEST(second.files_changed > 0u);
   // The entry's page, the search files and data; not the other services' pages.
   BOOST_TEST(second.files_changed < second.files / 2);
@@ -109,6 +110,106 @@ BOOST_AUTO_TEST_CASE(a_build_with_nothing_changed_writes_nothing) {
   BOOST_TEST(again.updated_in_place);
   BOOST_TEST(again.files_changed == 0u);
   BOOST_TEST(again.files_deleted == 0u);
+  BOOST_TEST(again.search_index_kept);
+}
+
+// A copy of the templates to edit, for SampleSite.
+void UseOwnTemplates(SampleSite* site) {
+  fs::copy(site->options.templates_dir, site->tmp.path() + "/templates",
+           fs::copy_options::recursive);
+  site->options.templates_dir = site->tmp.path() + "/templates";
+  // The theme's compiled CSS and JS are found beside the templates.
+  fs::create_directory_symlink(std::string(SIGNPOST_SOURCE_DIR) + "/node_modules",
+                               site->tmp.path() + "/node_modules");
+}
+
+BuildOptions CleanOptions(const SampleSite& site) {
+  BuildOptions clean = site.options;
+  clean.out_dir = site.tmp.path() + "/clean";
+  clean.clean = true;
+  clean.pages_ready = nullptr;
+  return clean;
+}
+
+// The search index is made from the entries, site.toml and taxonomy.toml,
+// not the templates: after a template edit the pages change and the index
+// is kept, and the site still equals a clean build.
+BOOST_AUTO_TEST_CASE(a_template_edit_keeps_the_search_index_and_equals_a_clean_build) {
+  SampleSite site;
+  UseOwnTemplates(&site);
+  BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+  std::string index_before = testing::ReadFile(site.options.out_dir + "/data/directory.sqlite3");
+  std::ofstream(site.options.templates_dir + "/partials/footer.mustache", std::ios::app)
+      << "<p>Footer line added by a theme editor.</p>\n";
+  BuildResult edited = BuildSite(site.options);
+  BOOST_REQUIRE(edited.exit_code == kExitOk);
+  BOOST_TEST(edited.search_index_kept);
+  BOOST_TEST(edited.files_changed > 10u);  // every page has the footer
+  BOOST_TEST(testing::ReadFile(site.options.out_dir + "/index.html")
+                 .find("Footer line added by a theme editor.") != std::string::npos);
+  BOOST_TEST(testing::ReadFile(site.options.out_dir + "/data/directory.sqlite3") == index_before);
+  BOOST_REQUIRE(BuildSite(CleanOptions(site)).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(CleanOptions(site).out_dir)));
+}
+
+// Changing any input of the index makes it again: site.toml, taxonomy.toml.
+BOOST_AUTO_TEST_CASE(editing_site_or_taxonomy_makes_the_search_index_again) {
+  for (const char* file : {"/site.toml", "/taxonomy.toml"}) {
+    SampleSite site;
+    BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+    std::ofstream(site.options.content_dir + file, std::ios::app) << "\n# a comment\n";
+    BuildResult again = BuildSite(site.options);
+    BOOST_REQUIRE(again.exit_code == kExitOk);
+    BOOST_TEST(!again.search_index_kept, file);
+    BOOST_REQUIRE(BuildSite(CleanOptions(site)).exit_code == kExitOk);
+    BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(CleanOptions(site).out_dir)));
+  }
+}
+
+// An index file deleted or the record of its inputs edited by hand: the
+// index is not trusted and is made again, whole.
+BOOST_AUTO_TEST_CASE(a_damaged_search_index_is_made_again) {
+  SampleSite site;
+  BOOST_REQUIRE(BuildSite(site.options).exit_code == kExitOk);
+  BOOST_REQUIRE(BuildSite(CleanOptions(site)).exit_code == kExitOk);
+  auto clean = ReadTree(CleanOptions(site).out_dir);
+  std::string shard;
+  for (const auto& e : fs::directory_iterator(site.options.out_dir + "/data/search")) {
+    if (e.path().filename().string().rfind("c.", 0) == 0) shard = e.path().string();
+  }
+  BOOST_REQUIRE(!shard.empty());
+  fs::remove(shard);
+  BuildResult rebuilt = BuildSite(site.options);
+  BOOST_REQUIRE(rebuilt.exit_code == kExitOk);
+  BOOST_TEST(!rebuilt.search_index_kept);
+  BOOST_TEST((ReadTree(site.options.out_dir) == clean));
+
+  std::ofstream(site.options.out_dir + "/data/search/inputs.txt", std::ios::trunc)
+      << "0123456789abcdef\n";
+  rebuilt = BuildSite(site.options);
+  BOOST_REQUIRE(rebuilt.exit_code == kExitOk);
+  BOOST_TEST(!rebuilt.search_index_kept);
+  BOOST_TEST((ReadTree(site.options.out_dir) == clean));
+}
+
+// serve after a template edit: one step (no separate search index update),
+// the index kept, the site equal to a clean build.
+BOOST_AUTO_TEST_CASE(memo_rebuild_after_a_template_edit_keeps_the_search_index) {
+  SampleSite site;
+  UseOwnTemplates(&site);
+  BuildMemo memo;
+  int calls = 0;
+  site.options.pages_ready = [&](const BuildResult&) { ++calls; };
+  BOOST_REQUIRE(BuildSite(site.options, &memo).exit_code == kExitOk);
+  std::ofstream(site.options.templates_dir + "/partials/footer.mustache", std::ios::app)
+      << "<p>Footer line added while serving.</p>\n";
+  BuildResult edited = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(edited.exit_code == kExitOk);
+  BOOST_TEST(calls == 0);
+  BOOST_TEST(edited.search_index_kept);
+  BOOST_TEST(edited.pages_rendered > 10u);
+  BOOST_REQUIRE(BuildSite(CleanOptions(site)).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == ReadTree(CleanOptions(site).out_dir)));
 }
 
 BOOST_AUTO_TEST_CASE(removing_an_entry_removes_its_page_and_folder) {

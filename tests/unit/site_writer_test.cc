@@ -416,6 +416,54 @@ BOOST_AUTO_TEST_CASE(keep_carries_an_unchanged_file_over) {
   BOOST_TEST(manifest.count("a.html") == 1u);
 }
 
+// AllInSite says whether a whole group of the previous build's files is
+// still there; ReadPrevious reads one only while it holds the manifest's bytes.
+BOOST_AUTO_TEST_CASE(all_in_site_and_read_previous_trust_only_intact_files) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  auto in_index = [](std::string_view rel) { return rel.substr(0, 6) == "index/"; };
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    std::string bytes;
+    BOOST_TEST(!writer.AllInSite(in_index));  // a fresh folder has nothing
+    BOOST_TEST(!writer.ReadPrevious("index/key", &bytes));
+  }
+  BOOST_REQUIRE(
+      BuildFiles(out, {{"index/a", "aaa"}, {"index/key", "k1"}, {"page.html", "p"}}).ok);
+  auto check = [&](bool all, bool read, const std::string& expect) {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    std::string bytes;
+    BOOST_TEST(writer.AllInSite(in_index) == all);
+    BOOST_TEST(writer.ReadPrevious("index/key", &bytes) == read);
+    if (read) BOOST_TEST(bytes == expect);
+    BOOST_TEST(!writer.AllInSite([](std::string_view rel) { return rel == "none"; }));
+    BOOST_TEST(!writer.ReadPrevious("page-not-made.html", &bytes));
+  };
+  check(true, true, "k1");
+  std::ofstream(out + "/index/key", std::ios::trunc) << "k2";  // same size, other bytes
+  check(true, false, "");
+  {
+    // ReadPrevious found it changed by hand: the same bytes as the
+    // manifest's are written again (a size check alone would skip them).
+    Diagnostics diags;
+    SiteWriter writer(out);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    std::string bytes;
+    BOOST_TEST(!writer.ReadPrevious("index/key", &bytes));
+    BOOST_REQUIRE(writer.Write("index/key", "k1", &diags));
+    BOOST_REQUIRE(writer.Keep("index/a") && writer.Keep("page.html"));
+    BOOST_REQUIRE(writer.Commit(&diags));
+    BOOST_TEST(ReadFile(out + "/index/key") == "k1");
+  }
+  std::ofstream(out + "/index/key", std::ios::trunc) << "k2";
+  fs::remove(out + "/index/a");
+  check(false, false, "");
+}
+
 // A file written in pieces is the same file as one written whole: same
 // bytes, and the next build's Write() of those bytes finds it unchanged.
 BOOST_AUTO_TEST_CASE(a_streamed_file_equals_one_written_whole) {
