@@ -3,10 +3,13 @@
 #include <httplib.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -185,8 +188,62 @@ uint64_t FolderFingerprint(const std::string& dir) {
   return h;
 }
 
-FolderWatcher::FolderWatcher(std::vector<std::string> dirs)
-    : dirs_(std::move(dirs)), last_(Fingerprint()) {}
+FolderWatcher::FolderWatcher(std::vector<std::string> dirs) : dirs_(std::move(dirs)) {
+  inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  WatchAll();  // before the first fingerprint: nothing between them is missed
+  last_ = Fingerprint();
+}
+
+FolderWatcher::~FolderWatcher() {
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+}
+
+void FolderWatcher::WatchAll() {
+  all_watched_ = false;
+  if (inotify_fd_ < 0) return;
+  constexpr uint32_t kEvents = IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE |
+                               IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
+                               IN_ONLYDIR;
+  bool all = true;
+  for (const std::string& dir : dirs_) {
+    // Adding a watch that exists returns the same one: repeating this is cheap.
+    if (::inotify_add_watch(inotify_fd_, dir.c_str(), kEvents) < 0) {
+      all = false;  // missing (created later?) or out of watches: walk every time
+      continue;
+    }
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    for (fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+      if (it->is_directory(ec) && !it->is_symlink(ec) &&
+          ::inotify_add_watch(inotify_fd_, it->path().c_str(), kEvents) < 0) {
+        all = false;
+      }
+    }
+    if (ec) all = false;
+  }
+  all_watched_ = all;
+}
+
+bool FolderWatcher::DrainEvents() {
+  bool any = false;
+  alignas(struct inotify_event) char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return any;  // EAGAIN: the queue is empty
+    any = true;  // which file does not matter: the fingerprint decides
+    // Only a folder made, moved or gone (or a lost event) can change what
+    // must be watched; then WatchAll walks the folders again.
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const struct inotify_event*>(buf + at);
+      if ((event->mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_Q_OVERFLOW)) !=
+          0) {
+        rewatch_ = true;
+      }
+      at += static_cast<ssize_t>(sizeof(struct inotify_event) + event->len);
+    }
+  }
+}
 
 uint64_t FolderWatcher::Fingerprint() const {
   uint64_t h = 14695981039346656037ull;
@@ -195,6 +252,14 @@ uint64_t FolderWatcher::Fingerprint() const {
 }
 
 bool FolderWatcher::Changed() {
+  if (notified() && !DrainEvents()) return false;
+  if (inotify_fd_ >= 0) {
+    DrainEvents();
+    // Folders made since the last walk are watched before the fingerprint
+    // walk, so it sees their files and nothing later in them is missed.
+    if (rewatch_ || !all_watched_) WatchAll();
+    rewatch_ = false;
+  }
   uint64_t now = Fingerprint();
   bool changed = now != last_;
   last_ = now;
@@ -204,7 +269,11 @@ bool FolderWatcher::Changed() {
 void WatchLoop(FolderWatcher* watcher, std::chrono::milliseconds interval,
                const std::function<bool()>& should_stop, const std::function<void()>& rebuild) {
   constexpr std::chrono::milliseconds kSlice(50);
-  auto next = std::chrono::steady_clock::now() + interval;
+  // While inotify watches every folder a check between events reads one
+  // empty queue, so it runs every slice: an edit is noticed within ~50 ms
+  // instead of half an interval on average.
+  auto wait = [&] { return watcher->notified() ? std::min(interval, kSlice) : interval; };
+  auto next = std::chrono::steady_clock::now() + wait();
   while (!should_stop()) {
     std::this_thread::sleep_for(kSlice);
     if (std::chrono::steady_clock::now() < next) continue;
@@ -213,7 +282,7 @@ void WatchLoop(FolderWatcher* watcher, std::chrono::milliseconds interval,
       // Edits made while rebuilding are caught by the next poll; the
       // rebuild's own output never lands in a watched folder.
     }
-    next = std::chrono::steady_clock::now() + interval;
+    next = std::chrono::steady_clock::now() + wait();
   }
 }
 

@@ -45,22 +45,43 @@ UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, s
 uint64_t FolderFingerprint(const std::string& dir);
 
 /// Remembers the fingerprints of some folders and says when they change.
+/// The fingerprints decide; inotify only says when they are worth taking:
+/// while every folder below `dirs` is watched and no event has arrived,
+/// Changed() returns false without walking 10,000 files. Without inotify
+/// (or while a folder is missing) every call walks the folders.
 class FolderWatcher {
  public:
   /// Takes the first fingerprints now.
   explicit FolderWatcher(std::vector<std::string> dirs);
+  ~FolderWatcher();
+  FolderWatcher(const FolderWatcher&) = delete;
+  FolderWatcher& operator=(const FolderWatcher&) = delete;
   /// True when any folder differs from the last call (or from construction).
   bool Changed();
+  /// True when Changed() is cheap between events (inotify is watching every
+  /// folder), so it may be called often.
+  bool notified() const { return inotify_fd_ >= 0 && all_watched_; }
 
  private:
   uint64_t Fingerprint() const;
+  /// Adds a watch on every folder below dirs_ (again after any event: new
+  /// folders appear); all_watched_ says whether that worked for all.
+  void WatchAll();
+  /// Reads every queued event; true when there was any. Sets rewatch_
+  /// when one was about a folder.
+  bool DrainEvents();
 
   std::vector<std::string> dirs_;
   uint64_t last_;
+  int inotify_fd_ = -1;
+  bool all_watched_ = false;
+  bool rewatch_ = false;  ///< An event said folders came or went.
+
 };
 
-/// Polls `watcher` every `interval` and calls `rebuild` after each change,
-/// until `should_stop` returns true (checked at least every 100 ms).
+/// Polls `watcher` every `interval` (every 50 ms while it is notified()) and
+/// calls `rebuild` after each change, until `should_stop` returns true
+/// (checked at least every 100 ms).
 void WatchLoop(FolderWatcher* watcher, std::chrono::milliseconds interval,
                const std::function<bool()>& should_stop, const std::function<void()>& rebuild);
 

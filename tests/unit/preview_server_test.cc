@@ -253,6 +253,39 @@ BOOST_AUTO_TEST_CASE(watcher_notices_added_edited_and_removed_files) {
   BOOST_TEST(watcher.Changed());
 }
 
+// With inotify the watcher walks the folders only after an event; a folder
+// made after the watcher started, and a file in it, still count, as does a
+// watched folder deleted and made again.
+BOOST_AUTO_TEST_CASE(notified_watcher_sees_new_folders_and_replaced_ones) {
+  SiteFixture f;
+  fs::path content = f.dir / "content";
+  WriteFile(content / "services" / "a.md", "one");
+  FolderWatcher watcher({content.string()});
+  BOOST_TEST_REQUIRE(watcher.notified());  // Linux: inotify is always there
+  BOOST_TEST(!watcher.Changed());
+  BOOST_TEST(!watcher.Changed());
+  fs::create_directories(content / "new" / "deeper");
+  BOOST_TEST(watcher.Changed());
+  WriteFile(content / "new" / "deeper" / "b.md", "in a folder made later");
+  BOOST_TEST(watcher.Changed());
+  BOOST_TEST(!watcher.Changed());
+  WriteFile(content / "new" / "deeper" / "b.md", "edited, same folder");
+  BOOST_TEST(watcher.Changed());
+  fs::remove_all(content / "services");
+  BOOST_TEST(watcher.Changed());
+  WriteFile(content / "services" / "a.md", "back again");
+  BOOST_TEST(watcher.Changed());
+  BOOST_TEST(watcher.notified());
+  // The watched folder itself replaced: a rename of a new one into its place.
+  fs::path fresh = f.dir / "content-new";
+  WriteFile(fresh / "services" / "c.md", "replacement");
+  fs::rename(content, f.dir / "content-old");
+  fs::rename(fresh, content);
+  BOOST_TEST(watcher.Changed());
+  WriteFile(content / "services" / "c.md", "replacement, edited");
+  BOOST_TEST(watcher.Changed());
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_of_a_missing_folder_is_stable) {
   BOOST_TEST(FolderFingerprint("/nonexistent/signpost/x") ==
              FolderFingerprint("/nonexistent/signpost/x"));
