@@ -39,6 +39,15 @@ inline bool IsPlainAsciiWord(const char* p) {
   return ((w | scan_internal::ZeroByteBits(w)) & scan_internal::kHighBits) == 0;
 }
 
+/// True when every byte of `text` is ASCII (< 0x80).
+inline bool IsAscii(std::string_view text) {
+  uint64_t seen = 0;  // every byte OR-ed in; only the high bits matter
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) seen |= scan_internal::Load8(text.data() + i);
+  for (; i < text.size(); ++i) seen |= static_cast<unsigned char>(text[i]);
+  return (seen & scan_internal::kHighBits) == 0;
+}
+
 /// The index of the first byte at or after `from` in `text` outside printable
 /// ASCII (0x20 to 0x7E), or text.size() when there is none.
 inline size_t PrintableAsciiEnd(std::string_view text, size_t from) {

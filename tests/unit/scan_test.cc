@@ -73,6 +73,20 @@ BOOST_AUTO_TEST_CASE(printable_ascii_end_matches_a_plain_loop) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(is_ascii_matches_a_plain_loop) {
+  for (const std::string& text : RandomTexts()) {
+    bool want = true;
+    for (char c : text) want = want && static_cast<unsigned char>(c) < 0x80;
+    BOOST_TEST(IsAscii(text) == want, "text of " << text.size() << " bytes");
+  }
+  // One high byte at every offset of a text longer than a word.
+  for (size_t at = 0; at < 19; ++at) {
+    std::string text(19, 'a');
+    text[at] = '\x80';
+    BOOST_TEST(!IsAscii(text), at);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(plain_ascii_word_boundaries) {
   // Every byte value in every position of a word.
   for (int byte = 0; byte < 256; ++byte) {
