@@ -1,12 +1,14 @@
 #include "search_index.h"
 
 #include <cmark-gfm.h>
+#include <link.h>
 #include <sqlite3.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <system_error>
+#include <utility>
+#include <vector>
 
 #include "fts_database.h"
 #include "static_index.h"
@@ -15,16 +17,55 @@ namespace signpost {
 
 namespace {
 
-// This executable's bytes, hashed once per process (~10 MB, a few ms): any
-// change to the tokenizer, the ranking or the export format is a new binary.
-// 0 when it cannot be read, which only costs a needless rebuild.
+// This program's code and read-only data as loaded (its PT_LOAD segments
+// that are not writable, ~1.6 MB, hashed once per process from memory): any
+// change to the tokenizer, the ranking or the export is a new hash. Not the
+// file's bytes: debug information holds the build folder's path, and ELF
+// notes (the build ID) are hashes of the whole file, so the same source
+// built in two folders would record different inputs.
+struct Segments {
+  XXH3_state_t* state;
+  bool found = false;
+};
+
+int HashMainProgram(struct dl_phdr_info* info, size_t, void* data) {
+  auto* segments = static_cast<Segments*>(data);
+  // Notes lie inside a read-only segment; their bytes are left out.
+  std::vector<std::pair<uintptr_t, uintptr_t>> notes;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_NOTE) notes.emplace_back(ph.p_vaddr, ph.p_vaddr + ph.p_filesz);
+  }
+  std::sort(notes.begin(), notes.end());
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) != 0) continue;  // relocated at load
+    uintptr_t at = ph.p_vaddr, end = ph.p_vaddr + ph.p_filesz;
+    for (const auto& [note_start, note_end] : notes) {
+      if (note_end <= at || note_start >= end) continue;
+      if (note_start > at) {
+        XXH3_64bits_update(segments->state, reinterpret_cast<const void*>(info->dlpi_addr + at),
+                           note_start - at);
+      }
+      at = std::max(at, note_end);
+    }
+    if (end > at) {
+      XXH3_64bits_update(segments->state, reinterpret_cast<const void*>(info->dlpi_addr + at),
+                         end - at);
+    }
+    segments->found = true;
+  }
+  return 1;  // the first object listed is the program itself
+}
+
 uint64_t ProgramHash() {
   static const uint64_t hash = [] {
-    std::error_code ec;
-    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    uint64_t size = 0, value = 0;
-    if (ec || !HashWholeFile(self.string(), &size, &value)) return uint64_t{0};
-    return value;
+    Segments segments{XXH3_createState()};
+    XXH3_64bits_reset(segments.state);
+    dl_iterate_phdr(HashMainProgram, &segments);
+    uint64_t value = segments.found ? XXH3_64bits_digest(segments.state) : 0;
+    XXH3_freeState(segments.state);
+    return value;  // 0 (nothing found) only risks reusing an index across versions
   }();
   return hash;
 }

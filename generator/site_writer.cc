@@ -151,8 +151,6 @@ void RemoveAbandonedOldSites(const fs::path& out) {
   for (const fs::path& p : abandoned) fs::remove_all(p, ec);
 }
 
-}  // namespace
-
 // Size and Hash() of a file's bytes, read in pieces: the search database
 // is tens of megabytes, and holding it whole was the build's peak memory.
 bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
@@ -176,6 +174,9 @@ bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
   ::close(fd);
   return ok;
 }
+
+}  // namespace
+
 
 bool IsSafeRelativePath(std::string_view rel) {
   if (rel.empty() || rel.front() == '/') return false;

@@ -32,11 +32,6 @@ namespace signpost {
 /// '/', no '\\', no empty, "." or ".." segments, no NUL or control bytes.
 bool IsSafeRelativePath(std::string_view rel);
 
-/// Sets *size and *hash (XXH3-64, as the manifest records it) from the
-/// bytes of the file `path`, read in pieces; false when it cannot be read
-/// (or is a symbolic link).
-bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash);
-
 /// One output file as the manifest records it.
 struct ManifestEntry {
   uint64_t size = 0;
