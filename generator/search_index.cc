@@ -1,11 +1,14 @@
 #include "search_index.h"
 
 #include <cmark-gfm.h>
+#include <fcntl.h>
 #include <link.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -17,21 +20,18 @@ namespace signpost {
 
 namespace {
 
-// This program's code and read-only data as loaded (its PT_LOAD segments
-// that are not writable, ~1.6 MB, hashed once per process from memory): any
-// change to the tokenizer, the ranking or the export is a new hash. Not the
-// file's bytes: debug information holds the build folder's path, and ELF
-// notes (the build ID) are hashes of the whole file, so the same source
-// built in two folders would record different inputs.
-struct Segments {
-  XXH3_state_t* state;
-  bool found = false;
-};
+// This program's code and read-only data (its PT_LOAD segments that are
+// not writable, ~1.6 MB, hashed once per process): any change to the
+// tokenizer, the ranking or the export is a new hash. Not the whole file:
+// debug information holds the build folder's path, and ELF notes (the build
+// ID) are hashes of the whole file, so the same source built in two folders
+// would record different inputs. The bytes are read from the file, not from
+// memory: AddressSanitizer poisons the gaps between globals there.
+using Ranges = std::vector<std::pair<uint64_t, uint64_t>>;  // file offset, size
 
-int HashMainProgram(struct dl_phdr_info* info, size_t, void* data) {
-  auto* segments = static_cast<Segments*>(data);
-  // Notes lie inside a read-only segment; their bytes are left out.
-  std::vector<std::pair<uintptr_t, uintptr_t>> notes;
+int ProgramRanges(struct dl_phdr_info* info, size_t, void* data) {
+  auto* ranges = static_cast<Ranges*>(data);
+  std::vector<std::pair<uint64_t, uint64_t>> notes;  // virtual address ranges
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const ElfW(Phdr)& ph = info->dlpi_phdr[i];
     if (ph.p_type == PT_NOTE) notes.emplace_back(ph.p_vaddr, ph.p_vaddr + ph.p_filesz);
@@ -40,32 +40,47 @@ int HashMainProgram(struct dl_phdr_info* info, size_t, void* data) {
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const ElfW(Phdr)& ph = info->dlpi_phdr[i];
     if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) != 0) continue;  // relocated at load
-    uintptr_t at = ph.p_vaddr, end = ph.p_vaddr + ph.p_filesz;
-    for (const auto& [note_start, note_end] : notes) {
+    auto add = [&](uint64_t from, uint64_t to) {  // virtual addresses in this segment
+      if (to > from) ranges->emplace_back(ph.p_offset + (from - ph.p_vaddr), to - from);
+    };
+    uint64_t at = ph.p_vaddr, end = ph.p_vaddr + ph.p_filesz;
+    for (const auto& [note_start, note_end] : notes) {  // notes are left out
       if (note_end <= at || note_start >= end) continue;
-      if (note_start > at) {
-        XXH3_64bits_update(segments->state, reinterpret_cast<const void*>(info->dlpi_addr + at),
-                           note_start - at);
-      }
+      add(at, note_start);
       at = std::max(at, note_end);
     }
-    if (end > at) {
-      XXH3_64bits_update(segments->state, reinterpret_cast<const void*>(info->dlpi_addr + at),
-                         end - at);
-    }
-    segments->found = true;
+    add(at, end);
   }
   return 1;  // the first object listed is the program itself
 }
 
 uint64_t ProgramHash() {
   static const uint64_t hash = [] {
-    Segments segments{XXH3_createState()};
-    XXH3_64bits_reset(segments.state);
-    dl_iterate_phdr(HashMainProgram, &segments);
-    uint64_t value = segments.found ? XXH3_64bits_digest(segments.state) : 0;
-    XXH3_freeState(segments.state);
-    return value;  // 0 (nothing found) only risks reusing an index across versions
+    Ranges ranges;
+    dl_iterate_phdr(ProgramRanges, &ranges);
+    int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ranges.empty()) {
+      if (fd >= 0) ::close(fd);
+      return uint64_t{0};  // only risks reusing an index across versions
+    }
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_64bits_reset(state);
+    std::vector<char> buf(1 << 18);
+    for (auto [offset, size] : ranges) {
+      while (size > 0) {
+        ssize_t n = ::pread(fd, buf.data(), std::min<uint64_t>(size, buf.size()),
+                            static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // a short file: hash what there is
+        XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
+        offset += static_cast<uint64_t>(n);
+        size -= static_cast<uint64_t>(n);
+      }
+    }
+    uint64_t value = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    ::close(fd);
+    return value;
   }();
   return hash;
 }
