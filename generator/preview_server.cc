@@ -192,6 +192,7 @@ FolderWatcher::FolderWatcher(std::vector<std::string> dirs) : dirs_(std::move(di
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   WatchAll();  // before the first fingerprint: nothing between them is missed
   last_ = Fingerprint();
+  last_walk_ = std::chrono::steady_clock::now();
 }
 
 FolderWatcher::~FolderWatcher() {
@@ -252,7 +253,14 @@ uint64_t FolderWatcher::Fingerprint() const {
 }
 
 bool FolderWatcher::Changed() {
-  if (notified() && !DrainEvents()) return false;
+  // inotify sees only changes made through this machine's kernel: on a
+  // network or VM-shared folder an edit made elsewhere raises no event, so
+  // the folders are still walked every few seconds (at 10,000 entries one
+  // walk is ~30 ms of CPU: ~0.6% of one core).
+  constexpr std::chrono::seconds kWalkAtLeastEvery(5);
+  auto now_time = std::chrono::steady_clock::now();
+  if (notified() && !DrainEvents() && now_time - last_walk_ < kWalkAtLeastEvery) return false;
+  last_walk_ = now_time;
   if (inotify_fd_ >= 0) {
     DrainEvents();
     // Folders made since the last walk are watched before the fingerprint

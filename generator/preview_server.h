@@ -47,8 +47,9 @@ uint64_t FolderFingerprint(const std::string& dir);
 /// Remembers the fingerprints of some folders and says when they change.
 /// The fingerprints decide; inotify only says when they are worth taking:
 /// while every folder below `dirs` is watched and no event has arrived,
-/// Changed() returns false without walking 10,000 files. Without inotify
-/// (or while a folder is missing) every call walks the folders.
+/// Changed() returns false without walking 10,000 files (it still walks
+/// them every 5 s, for edits made on another machine to a shared folder).
+/// Without inotify (or while a folder is missing) every call walks them.
 class FolderWatcher {
  public:
   /// Takes the first fingerprints now.
@@ -76,6 +77,7 @@ class FolderWatcher {
   int inotify_fd_ = -1;
   bool all_watched_ = false;
   bool rewatch_ = false;  ///< An event said folders came or went.
+  std::chrono::steady_clock::time_point last_walk_;
 
 };
 
