@@ -1,6 +1,5 @@
 // `signpost build` and `signpost check`: the pipeline in a straight line.
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -252,13 +251,12 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   }
   if (options.timings) {
     // Pages and the search index are built at the same time, on their own threads.
-    std::string index = index_current ? std::string("search index unchanged, kept")
-                                      : "search index " + std::to_string(std::lround(index_ms)) +
-                                            " ms";
+    char index[48] = "search index unchanged, kept";
+    if (!index_current) std::snprintf(index, sizeof index, "search index %.0f ms", index_ms);
     std::fprintf(stderr,
                  "timings: load %.0f ms, validate %.0f ms, pages %.0f ms | look-alikes %.0f ms | "
                  "%s, commit %.0f ms, total %.0f ms\n",
-                 load_ms, validate_ms, render_ms, look_alikes.ms, index.c_str(), commit_ms,
+                 load_ms, validate_ms, render_ms, look_alikes.ms, index, commit_ms,
                  MillisecondsSince(start));
   }
   for (const Service& s : catalogue.services) result.services += s.IsPublished();

@@ -259,15 +259,13 @@ bool FolderWatcher::Changed() {
   // walk is ~30 ms of CPU: ~0.6% of one core).
   constexpr std::chrono::seconds kWalkAtLeastEvery(5);
   auto now_time = std::chrono::steady_clock::now();
-  if (notified() && !DrainEvents() && now_time - last_walk_ < kWalkAtLeastEvery) return false;
+  bool events = inotify_fd_ >= 0 && DrainEvents();  // drained even when not relied on
+  if (notified() && !events && now_time - last_walk_ < kWalkAtLeastEvery) return false;
   last_walk_ = now_time;
-  if (inotify_fd_ >= 0) {
-    DrainEvents();
-    // Folders made since the last walk are watched before the fingerprint
-    // walk, so it sees their files and nothing later in them is missed.
-    if (rewatch_ || !all_watched_) WatchAll();
-    rewatch_ = false;
-  }
+  // Folders made since the last walk are watched before the fingerprint
+  // walk, so it sees their files and nothing later in them is missed.
+  if (rewatch_ || !all_watched_) WatchAll();
+  rewatch_ = false;
   uint64_t now = Fingerprint();
   bool changed = now != last_;
   last_ = now;

@@ -78,7 +78,6 @@ class FolderWatcher {
   bool all_watched_ = false;
   bool rewatch_ = false;  ///< An event said folders came or went.
   std::chrono::steady_clock::time_point last_walk_;
-
 };
 
 /// Polls `watcher` every `interval` (every 50 ms while it is notified()) and

@@ -1,7 +1,5 @@
 #include "render.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -9,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "input_key.h"
 #include "markdown.h"
 #include "open_data.h"
 #include "page_context.h"
@@ -67,26 +66,6 @@ std::string NonBreaking(const std::string& s) {
 }
 
 std::string ServiceHref(const std::string& slug) { return "services/" + slug + "/"; }
-
-// A running hash of what a page is made from (RenderMemo): each piece is
-// hashed with the hash so far as its seed, its length mixed in, so the order
-// and the boundaries of pieces count.
-class InputKey {
- public:
-  explicit InputKey(uint64_t seed = 0) : hash_(seed) {}
-  InputKey& Add(std::string_view bytes) {
-    hash_ = XXH3_64bits_withSeed(bytes.data(), bytes.size(),
-                                 hash_ ^ (bytes.size() * 0x9E3779B97F4A7C15ull));
-    return *this;
-  }
-  InputKey& Add(uint64_t value) {
-    return Add(std::string_view(reinterpret_cast<const char*>(&value), sizeof value));
-  }
-  uint64_t value() const { return hash_; }
-
- private:
-  uint64_t hash_;
-};
 
 // Mustache data whose every field also goes into a key, so the key of a
 // card (which many pages show) covers exactly what the card says.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fts_database.h"
+#include "input_key.h"
 #include "static_index.h"
 
 namespace signpost {
@@ -88,30 +89,13 @@ uint64_t ProgramHash() {
 }  // namespace
 
 uint64_t SearchIndexInputs(const Catalogue& catalogue) {
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  auto add = [state](std::string_view bytes) {
-    uint64_t size = bytes.size();  // lengths too, so piece boundaries count
-    XXH3_64bits_update(state, &size, sizeof size);
-    XXH3_64bits_update(state, bytes.data(), bytes.size());
-  };
-  auto add_number = [&add](uint64_t value) {
-    add(std::string_view(reinterpret_cast<const char*>(&value), sizeof value));
-  };
-  add("signpost search index 1");
-  add_number(ProgramHash());
-  add(sqlite3_sourceid());
-  add(cmark_version_string());
-  add_number(catalogue.site.source_hash);
-  add_number(catalogue.taxonomy.source_hash);
-  add_number(catalogue.services.size());
-  for (const Service& s : catalogue.services) {
-    add(s.slug);
-    add_number(s.source_hash);
-  }
-  uint64_t inputs = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  return inputs;
+  InputKey key;
+  key.Add("signpost search index 1").Add(ProgramHash());
+  key.Add(sqlite3_sourceid()).Add(cmark_version_string());
+  key.Add(catalogue.site.source_hash).Add(catalogue.taxonomy.source_hash);
+  key.Add(uint64_t{catalogue.services.size()});
+  for (const Service& s : catalogue.services) key.Add(s.slug).Add(s.source_hash);
+  return key.value();
 }
 
 std::string FormatSearchInputs(uint64_t inputs) {

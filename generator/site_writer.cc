@@ -56,6 +56,29 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return ok;
 }
 
+// Size and Hash() of a file's bytes, read in pieces: the search database
+// is tens of megabytes, and holding it whole was the build's peak memory.
+bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<char> buf(1 << 18);
+  bool ok = true;
+  *size = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
+    *size += static_cast<uint64_t>(n);
+  }
+  *hash = XXH3_64bits_digest(state);  // equal to XXH3_64bits() over the same bytes
+  XXH3_freeState(state);
+  ::close(fd);
+  return ok;
+}
 
 // Writes `path` through a temporary file and a rename, so a reader (or a
 // crash) never sees half of it.
@@ -151,32 +174,8 @@ void RemoveAbandonedOldSites(const fs::path& out) {
   for (const fs::path& p : abandoned) fs::remove_all(p, ec);
 }
 
-// Size and Hash() of a file's bytes, read in pieces: the search database
-// is tens of megabytes, and holding it whole was the build's peak memory.
-bool HashWholeFile(const std::string& path, uint64_t* size, uint64_t* hash) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  std::vector<char> buf(1 << 18);
-  bool ok = true;
-  *size = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) ok = false;
-    if (n <= 0) break;
-    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(n));
-    *size += static_cast<uint64_t>(n);
-  }
-  *hash = XXH3_64bits_digest(state);  // equal to XXH3_64bits() over the same bytes
-  XXH3_freeState(state);
-  ::close(fd);
-  return ok;
-}
 
 }  // namespace
-
 
 bool IsSafeRelativePath(std::string_view rel) {
   if (rel.empty() || rel.front() == '/') return false;
