@@ -607,8 +607,8 @@ bool TomlppMisjudgesAsWhitespace(char32_t c) {
 // it knows), for characters that are not hazards.
 bool TomlppWhitespace(char32_t c) {
   return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 || c == 0x180E ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x2060 ||
-         c == 0x3000 || c == 0xFEFF;
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x2060 || c == 0x3000 ||
+         c == 0xFEFF;
 }
 
 // The code point at `i` in valid UTF-8 (CheckFileEncoding ran first) and
@@ -660,8 +660,9 @@ bool FindTomlppHazard(std::string_view t, int* line, int* column, std::string* m
         if (hazard) {
           report = true;
           *message = "TOML syntax error: unexpected character '" + shown + "'";
-          *hint = "outside double quotes only field names, numbers, true/false and dates may be "
-                  "written: put text in double quotes, for example name = \"Caf\xC3\xA9\"";
+          *hint =
+              "outside double quotes only field names, numbers, true/false and dates may be "
+              "written: put text in double quotes, for example name = \"Caf\xC3\xA9\"";
         } else if (c == '#') {
           in = In::kComment;
         } else if (starts(i, "\"\"\"")) {
@@ -710,8 +711,9 @@ bool FindTomlppHazard(std::string_view t, int* line, int* column, std::string* m
             report = true;
             *message = "TOML syntax error: a line continued with a backslash cannot start with '" +
                        shown + "'";
-            *hint = "the TOML reader cannot read this: remove the backslash at the end of the "
-                    "line above, or start this line with another character";
+            *hint =
+                "the TOML reader cannot read this: remove the backslash at the end of the "
+                "line above, or start this line with another character";
           } else if (!TomlppWhitespace(c) && c != '\n' && c != '\r') {
             continuing = false;
             continue;  // read this character again as string text
@@ -971,8 +973,9 @@ struct EntryFile {
   bool ok = false;
   ReadResult read = ReadResult::kOk;
   Diagnostics diags;
-  FileStamp stamp;      ///< Taken before reading, when loading with a cache.
-  bool reused = false;  ///< Taken from the cache, not read.
+  FileStamp stamp;                      ///< Taken before reading, when loading with a cache.
+  bool reused = false;                  ///< Taken from the cache, not read.
+  EntryCache::Entry* cached = nullptr;  ///< Its cache entry, when it had one.
 };
 
 FileStamp StampOf(const struct stat& st) {
@@ -998,13 +1001,12 @@ void LoadEntry(EntryFile* e, Service* service) {
 }  // namespace
 
 void EntryCache::Restore(Catalogue* catalogue) {
-  for (Service& s : catalogue->services) {
-    auto it = entries_.find(s.path);
-    if (it == entries_.end()) continue;
-    it->second.service = std::move(s);
-    it->second.has_service = true;
-  }
+  services_ = std::move(catalogue->services);
   catalogue->services.clear();
+  for (size_t i = 0; i < services_.size(); ++i) {
+    auto it = entries_.find(services_[i].path);
+    if (it != entries_.end()) it->second.service = i;
+  }
 }
 
 bool ParseServiceEntry(const std::string& path, const std::string& slug, std::string_view text,
@@ -1168,19 +1170,19 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
 
   std::string site_path = (root / "site.toml").string();
   catalogue->site.path = site_path;
-  ReadResult site_result =
-      LoadTomlFile(site_path, sources, diags, &catalogue->site.positions,
-                   [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); },
-                   &catalogue->site.source_hash);
+  ReadResult site_result = LoadTomlFile(
+      site_path, sources, diags, &catalogue->site.positions,
+      [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); },
+      &catalogue->site.source_hash);
   catalogue->site.loaded = site_result == ReadResult::kOk;
   io_ok &= site_result != ReadResult::kIoError;
 
   std::string taxonomy_path = (root / "taxonomy.toml").string();
   catalogue->taxonomy.path = taxonomy_path;
-  ReadResult taxonomy_result =
-      LoadTomlFile(taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
-                   [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); },
-                   &catalogue->taxonomy.source_hash);
+  ReadResult taxonomy_result = LoadTomlFile(
+      taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
+      [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); },
+      &catalogue->taxonomy.source_hash);
   catalogue->taxonomy.loaded = taxonomy_result == ReadResult::kOk;
   io_ok &= taxonomy_result != ReadResult::kIoError;
 
@@ -1322,30 +1324,50 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   // Entries are parsed straight into their place in one vector (a vector
   // per stage, moved across, held two copies of 10,000 Services at once);
   // the ones that fail are squeezed out below.
-  std::vector<Service> services(entries.size());
+  //
+  // With a cache, the previous build's Services come back as one vector
+  // (EntryCache::Restore). When this load lists exactly the files that
+  // vector holds, in the same order (an edit, not an added, removed or
+  // broken entry), it is used as it is: an unchanged entry's Service is
+  // already in its place. Otherwise a new vector is filled by moving.
+  std::vector<Service> previous;
+  if (cache != nullptr) previous.swap(cache->services_);
+  bool in_place = previous.size() == entries.size();
+  for (size_t i = 0; in_place && i < entries.size(); ++i) {
+    in_place = previous[i].path == entries[i].path;
+  }
+  std::vector<Service> services;
+  if (in_place) {
+    services = std::move(previous);
+  } else {
+    services.resize(entries.size());
+  }
   // With a cache, an entry whose file still has the stamp it had when it was
-  // parsed is moved out of the cache instead. The cache is only read here
+  // parsed is taken from the cache instead. The cache is only read here
   // (each thread takes distinct entries); it is updated after the join.
-  auto load = [cache](EntryFile* e, Service* service) {
+  auto load = [cache, in_place, &previous, &services](size_t i, EntryFile* e) {
+    Service* service = &services[i];
     if (cache != nullptr) {
       struct stat st;
       if (::lstat(e->path.c_str(), &st) == 0) e->stamp = StampOf(st);
       auto it = cache->entries_.find(e->path);
-      if (it != cache->entries_.end() && e->stamp.size >= 0 && it->second.stamp == e->stamp &&
-          it->second.read_ok && (it->second.has_service || !it->second.parsed)) {
-        EntryCache::Entry& cached = it->second;
+      if (it != cache->entries_.end()) e->cached = &it->second;
+      using Entry = EntryCache::Entry;
+      if (e->cached != nullptr && e->stamp.size >= 0 && e->cached->stamp == e->stamp &&
+          (e->cached->service != Entry::kNoService || !e->cached->parsed)) {
+        const Entry& cached = *e->cached;
         e->reused = true;
         e->read = ReadResult::kOk;
         e->ok = cached.parsed;
         e->diags = cached.diags;
         e->text = cached.text;
         e->fingerprint = cached.fingerprint;
-        if (cached.has_service) {
-          *service = std::move(cached.service);
-          cached.has_service = false;
+        if (cached.service != Entry::kNoService && !in_place) {
+          *service = std::move(previous[cached.service]);
         }
         return;
       }
+      if (in_place) *service = Service();  // the previous version of this entry
     }
     LoadEntry(e, service);
   };
@@ -1354,21 +1376,22 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     // Each thread takes the next file as it comes free, so one 1 MiB entry
     // does not leave the other thread waiting at the end.
     std::atomic<size_t> next{0};
-    auto work = [&entries, &services, &next, &load] {
-      for (size_t i; (i = next.fetch_add(1)) < entries.size();) load(&entries[i], &services[i]);
+    auto work = [&entries, &next, &load] {
+      for (size_t i; (i = next.fetch_add(1)) < entries.size();) load(i, &entries[i]);
     };
     std::vector<std::thread> threads;
     for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
     work();  // the calling thread is the last worker
     for (auto& t : threads) t.join();
   } else {
-    for (size_t i = 0; i < entries.size(); ++i) load(&entries[i], &services[i]);
+    for (size_t i = 0; i < entries.size(); ++i) load(i, &entries[i]);
   }
+  previous.clear();
   if (cache != nullptr) {
-    // The cache now describes exactly the files of this load; Restore()
-    // gives it their Services after the build.
-    std::unordered_map<std::string, EntryCache::Entry> next;
-    next.reserve(entries.size());
+    // The cache now describes exactly the files of this load (updated in
+    // place: rebuilding a map of 10,000 paths cost more than the stats);
+    // Restore() gives it their Services after the build.
+    const uint64_t generation = ++cache->generation_;
     cache->reused_ = cache->parsed_ = 0;
     for (EntryFile& e : entries) {
       if (e.reused) {
@@ -1377,16 +1400,19 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
         ++cache->parsed_;
       }
       if (e.read != ReadResult::kOk || e.stamp.size < 0) continue;  // read again next time
-      EntryCache::Entry entry;
-      entry.stamp = e.stamp;
-      entry.read_ok = true;
-      entry.parsed = e.ok;
-      entry.diags = e.diags;
-      entry.text = e.text;
-      entry.fingerprint = e.fingerprint;
-      next.emplace(e.path, std::move(entry));
+      EntryCache::Entry* entry = e.cached;
+      if (entry == nullptr) entry = &cache->entries_[e.path];
+      entry->service = EntryCache::Entry::kNoService;  // until Restore
+      entry->generation = generation;
+      if (e.reused) continue;
+      entry->stamp = e.stamp;
+      entry->parsed = e.ok;
+      entry->diags = e.diags;
+      entry->text = e.text;
+      entry->fingerprint = e.fingerprint;
     }
-    cache->entries_ = std::move(next);
+    std::erase_if(cache->entries_,
+                  [generation](const auto& kv) { return kv.second.generation != generation; });
   }
 
   size_t kept = 0;

@@ -43,29 +43,36 @@ struct FileStamp {
 
 /// The service entries of earlier loads, kept between builds of one process
 /// (signpost serve) so the next LoadCatalogue re-reads and re-parses only
-/// the files that changed. LoadCatalogue takes the Services out of the cache
-/// (no copies of 10,000 entries); Restore() puts them back after the build.
+/// the files that changed. Restore() takes back the build's whole vector of
+/// Services; when the next load finds the same files in the same order (an
+/// edit, not an added or removed entry) it hands that vector back as it is,
+/// so an unchanged entry costs one lstat and no copy or move.
 class EntryCache {
  public:
-  /// Moves `catalogue`'s services back into the cache, for the next load.
+  /// Takes `catalogue`'s services back into the cache, for the next load.
   void Restore(Catalogue* catalogue);
   /// Entries the last load took from the cache / had to parse.
   size_t reused() const { return reused_; }
   size_t parsed() const { return parsed_; }
 
+  /// What is remembered of one file (LoadCatalogue's business alone).
+  struct Entry {
+    static constexpr size_t kNoService = static_cast<size_t>(-1);
+    FileStamp stamp;
+    bool parsed = false;  ///< ParseServiceEntry succeeded.
+    Diagnostics diags;    ///< The loader's own, for this file.
+    std::string text;     ///< Kept only when diags is not empty (to echo lines).
+    SourceFingerprint fingerprint;
+    /// Between builds: where the parsed entry is in services_.
+    size_t service = kNoService;
+    uint64_t generation = 0;  ///< The last load that listed this file.
+  };
+
  private:
   friend bool LoadCatalogue(const std::string&, Catalogue*, SourceMap*, Diagnostics*, EntryCache*);
-  struct Entry {
-    FileStamp stamp;
-    bool read_ok = false;  ///< The file was read (diagnostics may still say it is bad).
-    bool parsed = false;   ///< ParseServiceEntry succeeded.
-    Diagnostics diags;     ///< The loader's own, for this file.
-    std::string text;      ///< Kept only when diags is not empty (to echo lines).
-    SourceFingerprint fingerprint;
-    bool has_service = false;  ///< `service` holds the parsed entry (between builds).
-    Service service;
-  };
   std::unordered_map<std::string, Entry> entries_;  // by path
+  std::vector<Service> services_;                   // the last build's, in slug order
+  uint64_t generation_ = 0;
   size_t reused_ = 0;
   size_t parsed_ = 0;
 };

@@ -486,6 +486,32 @@ std::vector<std::string> Tokens(std::string_view s) {
   return out;
 }
 
+// `s` with ASCII capitals lower-cased and every other byte that does not
+// belong to a word (see Tokens) turned into a space.
+std::string AsciiLowerWords(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 'A' && c <= 'Z') {
+      ch = static_cast<char>(c - 'A' + 'a');
+    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)) {
+      ch = ' ';
+    }
+  }
+  return out;
+}
+
+// Calls `f` with each space-separated word of `s` (from AsciiLowerWords).
+template <typename F>
+void ForEachWord(std::string_view s, F&& f) {
+  for (size_t i = 0; i < s.size();) {
+    size_t end = s.find(' ', i);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > i) f(s.substr(i, end - i));
+    i = end + 1;
+  }
+}
+
 // What one check pass needs to know about the whole catalogue.
 class Checker {
  public:
@@ -1192,44 +1218,93 @@ class Checker {
     std::string reason;  ///< "same phone number 01632 960123".
   };
 
+  // One contact value that two entries must not share: `hash` identifies
+  // the normalised value ("tel:01632960123"), so the pass sorts integers
+  // instead of filling a map of 40,000 strings (it was most of its time).
+  struct ContactKey {
+    uint64_t hash;
+    uint32_t service;
+    uint32_t field;  ///< Index into kContactFields, in the order reported.
+    bool operator<(const ContactKey& o) const {
+      return hash != o.hash         ? hash < o.hash
+             : service != o.service ? service < o.service
+                                    : field < o.field;
+    }
+  };
+  static constexpr const char* kContactFields[] = {"contact.phone", "contact.text", "contact.email",
+                                                   "contact.website"};
+
+  // The normalised value behind ContactKey `field` of `s` ("" when none):
+  // what the hash is made from, and what a hash match is checked against.
+  static std::string ContactValue(const Service& s, uint32_t field) {
+    switch (field) {
+      case 0:
+      case 1: {
+        const std::string& v = field == 0 ? s.contact.phone : s.contact.text;
+        if (v.empty() || !PhoneProblem(v).empty()) return "";
+        std::string digits = "tel:" + NormalisePhone(v);
+        // phone and text: the same number counts once
+        if (field == 1 && digits == ContactValue(s, 0)) return "";
+        return digits;
+      }
+      case 2:
+        if (s.contact.email.empty() || !IsEmail(s.contact.email)) return "";
+        return "mail:" + Lower(s.contact.email);
+      default:
+        if (s.contact.website.empty() || !IsWebUrl(s.contact.website)) return "";
+        return "web:" + WebsiteKey(s.contact.website);
+    }
+  }
+
   void CheckLookAlikes() {
     const auto& sv = c_.services;
     // (later, earlier) -> what they share, in the order found.
     std::map<std::pair<size_t, size_t>, std::vector<Shared>> pairs;
-    std::unordered_map<std::string, std::vector<size_t>> by_key;
-    // The reason is put into words only for a pair found: nearly every
-    // entry shares nothing, and sanitising three values each cost more than
-    // the rest of this pass.
-    auto note = [&](size_t i, const std::string& index_key, const char* key, const char* what,
-                    const std::string& value) {
-      auto& earlier = by_key[index_key];
-      for (size_t j : earlier) {
-        if (!Acknowledged(sv[i], sv[j])) {
-          pairs[{i, j}].push_back({key, what + SanitizeForDisplay(value)});
+    std::vector<ContactKey> keys;
+    keys.reserve(sv.size() * 4);
+    for (size_t i = 0; i < sv.size(); ++i) {
+      for (uint32_t field = 0; field < std::size(kContactFields); ++field) {
+        std::string value = ContactValue(sv[i], field);
+        if (value.empty()) continue;
+        keys.push_back({XXH3_64bits(value.data(), value.size()), static_cast<uint32_t>(i), field});
+      }
+    }
+    std::sort(keys.begin(), keys.end());
+    // Each later entry sharing a value is paired with the first earlier one
+    // that does not acknowledge it. The reason is put into words only for a
+    // pair found: nearly every entry shares nothing.
+    struct Found {
+      uint32_t later, field, earlier;
+    };
+    std::vector<Found> found;
+    for (size_t g = 0; g < keys.size();) {
+      size_t end = g + 1;
+      while (end < keys.size() && keys[end].hash == keys[g].hash) ++end;
+      for (size_t k = g + 1; k < end; ++k) {
+        const Service& later = sv[keys[k].service];
+        std::string value;  // equal hashes: the values are compared too
+        for (size_t e = g; e < k; ++e) {
+          const Service& earlier = sv[keys[e].service];
+          if (keys[e].service == keys[k].service || Acknowledged(later, earlier)) continue;
+          if (value.empty()) value = ContactValue(later, keys[k].field);
+          if (ContactValue(earlier, keys[e].field) != value) continue;
+          found.push_back({keys[k].service, keys[k].field, keys[e].service});
           break;
         }
       }
-      earlier.push_back(i);
-    };
-    for (size_t i = 0; i < sv.size(); ++i) {
-      const Service& s = sv[i];
-      std::string first_digits;  // phone and text: the same number counts once
-      for (auto [field, value] : {std::pair{"contact.phone", &s.contact.phone},
-                                  std::pair{"contact.text", &s.contact.text}}) {
-        if (value->empty() || !PhoneProblem(*value).empty()) continue;
-        std::string digits = NormalisePhone(*value);
-        if (digits == first_digits) continue;
-        if (first_digits.empty()) first_digits = digits;
-        note(i, "tel:" + digits, field, "same phone number ", *value);
-      }
-      if (!s.contact.email.empty() && IsEmail(s.contact.email)) {
-        note(i, "mail:" + Lower(s.contact.email), "contact.email", "same email address ",
-             s.contact.email);
-      }
-      if (!s.contact.website.empty() && IsWebUrl(s.contact.website)) {
-        note(i, "web:" + WebsiteKey(s.contact.website), "contact.website", "same website ",
-             s.contact.website);
-      }
+      g = end;
+    }
+    // In the order the entries and their fields are read.
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+      return a.later != b.later ? a.later < b.later : a.field < b.field;
+    });
+    static constexpr const char* kWhat[] = {"same phone number ", "same phone number ",
+                                            "same email address ", "same website "};
+    for (const Found& f : found) {
+      const Contact& c = sv[f.later].contact;
+      const std::string* shown[] = {&c.phone, &c.text, &c.email, &c.website};
+      pairs[{f.later, f.earlier}].push_back(
+          {kContactFields[f.field], kWhat[f.field] + SanitizeForDisplay(*shown[f.field])});
     }
     SimilarNames(&pairs);
 
@@ -1255,27 +1330,33 @@ class Checker {
     // Name tokens as small integer ids (interned once), each name a sorted
     // id list, so ordering and comparing them never hashes or compares
     // strings again: 10,000 names made this pass the validator's largest.
-    std::unordered_map<std::string, int> ids;
-    std::vector<const std::string*> token_of;  // id -> token
+    // The ids map holds views into `lowered` (each name lower-cased once),
+    // not a string per token.
+    std::vector<std::string> lowered(sv.size());
+    std::unordered_map<std::string_view, int> ids;
+    std::vector<std::string_view> token_of;  // id -> token
     std::vector<std::vector<int>> names(sv.size());
     std::vector<int> df;
     for (size_t i = 0; i < sv.size(); ++i) {
-      for (std::string& t : Tokens(sv[i].name)) {
-        auto [it, added] = ids.try_emplace(std::move(t), static_cast<int>(ids.size()));
+      lowered[i] = AsciiLowerWords(sv[i].name);
+      std::vector<int>& name = names[i];
+      ForEachWord(lowered[i], [&](std::string_view t) {
+        auto [it, added] = ids.try_emplace(t, static_cast<int>(ids.size()));
+        name.push_back(it->second);
         if (added) {
-          token_of.push_back(&it->first);
+          token_of.push_back(t);
           df.push_back(0);
         }
-        ++df[it->second];
-        names[i].push_back(it->second);
-      }
-      std::sort(names[i].begin(), names[i].end());
+      });
+      std::sort(name.begin(), name.end());
+      name.erase(std::unique(name.begin(), name.end()), name.end());
+      for (int id : name) ++df[id];
     }
     // One global order for prefix filtering: rarest first, then by token.
     std::vector<int> by_rarity(token_of.size());
     for (size_t k = 0; k < by_rarity.size(); ++k) by_rarity[k] = static_cast<int>(k);
     std::sort(by_rarity.begin(), by_rarity.end(), [&](int a, int b) {
-      return df[a] != df[b] ? df[a] < df[b] : *token_of[a] < *token_of[b];
+      return df[a] != df[b] ? df[a] < df[b] : token_of[a] < token_of[b];
     });
     std::vector<int> rank(by_rarity.size());
     for (size_t k = 0; k < by_rarity.size(); ++k) rank[by_rarity[k]] = static_cast<int>(k);

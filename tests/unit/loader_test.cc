@@ -395,8 +395,8 @@ BOOST_AUTO_TEST_CASE(non_ascii_that_toml_handles_goes_to_toml) {
 // the places toml++ reads as possible whitespace are refused.
 BOOST_AUTO_TEST_CASE(accented_letters_in_strings_and_comments_are_text) {
   // "\é" in a one-line string reaches toml++: its own error (unknown escape).
-  Parsed p = Parse(Edit(kEntry, "name = \"Alpha Talking Therapies\"\n",
-                        "name = \"Caf\xC3\xA9 \\\xC3\xA9\"\n"));
+  Parsed p = Parse(
+      Edit(kEntry, "name = \"Alpha Talking Therapies\"\n", "name = \"Caf\xC3\xA9 \\\xC3\xA9\"\n"));
   BOOST_TEST(!p.ok);
   BOOST_TEST_REQUIRE(p.diags.items().size() == 1u);
   BOOST_TEST(p.diags.items()[0].line == 2);
@@ -770,6 +770,64 @@ BOOST_AUTO_TEST_CASE(entry_cache_reparses_only_changed_files) {
   load(&fourth);
   BOOST_TEST(cache.parsed() == 202u);  // all but the broken entry, which has no Service
   BOOST_TEST(fourth == third);
+}
+
+// Every entry loads, so a load after an edit gets the previous build's
+// vector back and re-parses in place; a broken, then fixed, entry moves
+// between that path and the one that builds a new vector.
+BOOST_AUTO_TEST_CASE(entry_cache_edits_in_place_equal_fresh_loads) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string content = dir.path() + "/content";
+  std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
+  for (int i = 0; i < 150; ++i) {
+    std::string slug = "copy-" + std::to_string(i);
+    dir.Write("content/services/" + slug + ".md", Edit(beta, "Beta Peer Support", "Copy " + slug));
+  }
+  EntryCache cache;
+  auto load = [&] {
+    Catalogue c;
+    SourceMap sources;
+    Diagnostics diags;
+    LoadCatalogue(content, &c, &sources, &diags, &cache);
+    diags.Sort();
+    std::string snapshot = Snapshot(c, diags);
+    cache.Restore(&c);
+    return snapshot;
+  };
+  auto fresh = [&] {
+    Loaded l = Load(content);
+    return Snapshot(l.catalogue, l.diags);
+  };
+  auto edit = [&](const std::string& slug, const std::string& from, const std::string& to) {
+    std::string text = testing::ReadFile(content + "/services/" + slug + ".md");
+    dir.Write("content/services/" + slug + ".md", Edit(text, from, to));
+  };
+  BOOST_TEST(load() == fresh());
+  const size_t all = cache.parsed();
+
+  edit("copy-40", "Copy copy-40", "Copy copy-40 edited");
+  std::string edited = load();
+  BOOST_TEST(cache.parsed() == 1u);
+  BOOST_TEST(cache.reused() == all - 1);
+  BOOST_TEST(edited == fresh());
+  BOOST_TEST(edited.find("Copy copy-40 edited") != std::string::npos);
+
+  edit("copy-41", "cost = \"free\"", "cost \"free\"");  // now broken: left out
+  std::string broken = load();
+  BOOST_TEST(cache.parsed() == 1u);
+  BOOST_TEST(broken == fresh());
+  BOOST_TEST(broken.find("copy-41|") == std::string::npos);
+
+  edit("copy-41", "cost \"free\"", "cost = \"free\"");  // fixed: back in its place
+  std::string fixed = load();
+  BOOST_TEST(cache.parsed() == 1u);
+  BOOST_TEST(fixed == fresh());
+  BOOST_TEST(fixed == edited);
+
+  edit("copy-42", "Copy copy-42", "Copy copy-42 again");
+  BOOST_TEST(load() == fresh());
+  BOOST_TEST(cache.parsed() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -438,6 +438,24 @@ BOOST_AUTO_TEST_CASE(error_sits_on_the_later_slug_and_combines_reasons) {
              "960123 and same email address talking@example.org");
 }
 
+// Three entries with one number: each later one is paired with the first
+// earlier one it does not acknowledge, and only equal values pair up.
+BOOST_AUTO_TEST_CASE(a_later_entry_pairs_with_the_first_earlier_one_not_acknowledged) {
+  std::string twin = Edit(kGamma, "020 7946 0999", "01632 960123");
+  std::string third =
+      Edit(twin, "keywords = [\"debt\"]", "not_duplicate_of = [\"alpha-talking-therapies\"]");
+  third = Edit(third, "debt@example.net", "zeta@example.net");
+  third = Edit(third, "https://debt.example.net/advice", "https://zeta.example.net/");
+  third = Edit(third, "Gamma Debt Advice", "Zeta Counselling");
+  Diagnostics d = Check({{"gamma", twin}, {"zeta", third}});
+  BOOST_TEST_REQUIRE(d.items().size() == 2u);
+  BOOST_TEST(d.items()[0].message ==
+             "looks like a duplicate of " + kAlphaPath + ": same phone number 01632 960123");
+  BOOST_TEST(d.items()[1].path == "content/services/zeta.md");
+  BOOST_TEST(d.items()[1].message ==
+             "looks like a duplicate of content/services/gamma.md: same phone number 01632 960123");
+}
+
 BOOST_AUTO_TEST_CASE(same_website_ignores_scheme_www_and_trailing_slash) {
   auto website = [](const std::string& url) {
     return DescribeAll(Check({{"gamma", Edit(kGamma, "https://debt.example.net/advice", url)}}));
