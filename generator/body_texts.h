@@ -13,7 +13,7 @@
 namespace signpost {
 
 /// One slot per service (by index into Catalogue::services), each filled
-/// once by Put and emptied once by Take. Thread-safe.
+/// once by Put and emptied once by Take. Thread-safe; one thread takes.
 class BodyTexts {
  public:
   /// `count` slots, all empty.
@@ -38,6 +38,8 @@ class BodyTexts {
   std::condition_variable ready_;
   std::vector<std::string> texts_;
   std::vector<char> published_;
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t awaited_ = kNone;  ///< The slot a Take is waiting for, if any.
   bool closed_ = false;
 };
 

@@ -20,8 +20,17 @@ namespace mu = kainjow::mustache;
 
 namespace {
 
+// kainjow's data::set copies the value twice (into a pair, then into the
+// map) after a find and an erase; assigning through operator[] builds it in
+// place. A service page sets ~50 values, so this is most of the page data's
+// allocations.
+template <typename V>
+void SetValue(mu::data* d, const std::string& key, V&& value) {
+  (*d)[key] = mu::data(std::forward<V>(value));
+}
+
 void SetIf(mu::data* d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d->set(key, value);
+  if (!value.empty()) SetValue(d, key, value);
 }
 
 // Mustache looks a missing key up in the enclosing contexts, so a list item
@@ -29,9 +38,9 @@ void SetIf(mu::data* d, const std::string& key, const std::string& value) {
 // the value, or false.
 void SetOrFalse(mu::data* d, const std::string& key, const std::string& value) {
   if (value.empty()) {
-    d->set(key, false);
+    SetValue(d, key, false);
   } else {
-    d->set(key, value);
+    SetValue(d, key, value);
   }
 }
 
@@ -41,8 +50,8 @@ void Put(mu::data* d, const std::string& key, mu::data&& value) { (*d)[key] = st
 
 mu::data Link(const std::string& text, const std::string& href) {
   mu::data d;
-  d.set("text", text);
-  d.set("href", href);
+  SetValue(&d, "text", text);
+  SetValue(&d, "href", href);
   return d;
 }
 
@@ -72,11 +81,11 @@ std::string ServiceHref(const std::string& slug) { return "services/" + slug + "
 class KeyedData {
  public:
   void Set(const std::string& key, const std::string& value) {
-    data_.set(key, value);
+    SetValue(&data_, key, value);
     key_.Add(key).Add(value);
   }
   void Set(const std::string& key, bool value) {
-    data_.set(key, value);
+    SetValue(&data_, key, value);
     key_.Add(key).Add(value ? "\x01" : "\x00");
   }
   // Items set every key they use (see SetOrFalse).
@@ -222,30 +231,30 @@ class SiteRenderer {
     }
 
     mu::data site;
-    site.set("title", cat_.site.title);
-    site.set("language", cat_.site.language.empty() ? "en-GB" : cat_.site.language);
-    site.set("base_url", cat_.site.base_url);
+    SetValue(&site, "title", cat_.site.title);
+    SetValue(&site, "language", cat_.site.language.empty() ? "en-GB" : cat_.site.language);
+    SetValue(&site, "base_url", cat_.site.base_url);
     SetIf(&site, "repository", RepositoryUrl());
     Put(&common_, "site", std::move(site));
-    common_.set("csp", kContentSecurityPolicy);
+    SetValue(&common_, "csp", kContentSecurityPolicy);
     mu::data assets;
-    for (const auto& [key, path] : assets_) assets.set(key, path);
+    for (const auto& [key, path] : assets_) SetValue(&assets, key, path);
     Put(&common_, "assets", std::move(assets));
 
     mu::data crisis{mu::data::type::list};
     for (const CrisisContact& c : cat_.site.crisis_contacts) {
       mu::data d;
-      d.set("name", c.name);
+      SetValue(&d, "name", c.name);
       SetOrFalse(&d, "description", c.description);
       std::string tel = TelHref(c.phone), sms = SmsHref(c.text);
-      d.set("phone", NonBreaking(c.phone));
+      SetValue(&d, "phone", NonBreaking(c.phone));
       SetOrFalse(&d, "phone_href", tel);
-      d.set("text", NonBreaking(c.text));
+      SetValue(&d, "text", NonBreaking(c.text));
       SetOrFalse(&d, "text_href", sms);
       crisis.push_back(d);
     }
     Put(&common_, "crisis_contacts", std::move(crisis));
-    common_.set("has_crisis_contacts", !cat_.site.crisis_contacts.empty());
+    SetValue(&common_, "has_crisis_contacts", !cat_.site.crisis_contacts.empty());
 
     // Every count a page may print goes into counts_key_ (see PageKey).
     InputKey counts;
@@ -258,7 +267,7 @@ class SiteRenderer {
       mu::data d = TermData(c.name, "categories/" + c.slug + "/", c.description,
                             count(Members(by_category_, c.slug).size()));
       categories.push_back(d);
-      by_slug.set(c.slug, d);
+      SetValue(&by_slug, c.slug, d);
     }
     Put(&common_, "categories", std::move(categories));
     Put(&common_, "categories_by_slug", std::move(by_slug));
@@ -274,7 +283,7 @@ class SiteRenderer {
                                count(Members(by_tier_, t.slug).size())));
     }
     Put(&common_, "tiers", std::move(tiers));
-    common_.set("service_count", std::to_string(count(published_.size())));
+    SetValue(&common_, "service_count", std::to_string(count(published_.size())));
     counts_key_ = counts.value();
 
     // What every page is made from besides its own data: the site and
@@ -305,11 +314,11 @@ class SiteRenderer {
   static mu::data TermData(const std::string& name, const std::string& href,
                            const std::string& description, size_t count) {
     mu::data d;
-    d.set("name", name);
-    d.set("href", href);
+    SetValue(&d, "name", name);
+    SetValue(&d, "href", href);
     SetOrFalse(&d, "description", description);
-    d.set("count", std::to_string(count));
-    d.set("count_text", count == 1 ? "1 service" : std::to_string(count) + " services");
+    SetValue(&d, "count", std::to_string(count));
+    SetValue(&d, "count_text", count == 1 ? "1 service" : std::to_string(count) + " services");
     return d;
   }
 
@@ -408,16 +417,16 @@ class SiteRenderer {
             const std::string& file = "index.html", const std::string& root_override = "",
             uint64_t key = 0) {
     std::string root = root_override.empty() ? RootFor(dir) : root_override;
-    page.set("root", root);
-    page.set("canonical", cat_.site.base_url + dir);
-    page.set("page_path", dir);
+    SetValue(&page, "root", root);
+    SetValue(&page, "canonical", cat_.site.base_url + dir);
+    SetValue(&page, "page_path", dir);
     const mu::data* crumbs = page.get("breadcrumbs");
     bool has_crumbs = crumbs != nullptr && crumbs->is_non_empty_list();
-    page.set("has_breadcrumbs", has_crumbs);
+    SetValue(&page, "has_breadcrumbs", has_crumbs);
     if (has_crumbs) {
-      page.set("breadcrumb_back", crumbs->list_value().back());
+      SetValue(&page, "breadcrumb_back", crumbs->list_value().back());
     } else {
-      page.set("breadcrumb_back", false);
+      SetValue(&page, "breadcrumb_back", false);
     }
     RenderContext ctx(&common_);
     ctx.push(&page);
@@ -440,7 +449,7 @@ class SiteRenderer {
 
   static mu::data PageData(const std::string& title, const std::string& description) {
     mu::data d;
-    d.set("page_title", title);
+    SetValue(&d, "page_title", title);
     SetIf(&d, "description", description);
     return d;
   }
@@ -478,15 +487,15 @@ class SiteRenderer {
     std::optional<Date> all_latest = Latest(published_);
     mu::data home = PageData(
         cat_.site.title, "Find mental health and wellbeing services in " + cat_.site.title + ".");
-    home.set("is_home", true);
+    SetValue(&home, "is_home", true);
     // The page has its own search box; a second `q` field would confuse.
-    home.set("has_page_search", true);
+    SetValue(&home, "has_page_search", true);
     Emit("home", "", home, diags);
     AddToSitemap("", all_latest);
 
     mu::data search = PageData("Search", "Search the directory of services.");
     Put(&search, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
-    search.set("has_page_search", true);
+    SetValue(&search, "has_page_search", true);
     Emit("search", "search/", search, diags);
     AddToSitemap("search/", std::nullopt);
 
@@ -517,11 +526,11 @@ class SiteRenderer {
     uint64_t key = ListKey(dir, services, PageKey("category"));
     if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(c.name, c.description);
-    page.set("name", c.name);
+    SetValue(&page, "name", c.name);
     SetIf(&page, "intro", c.description);
     Put(&page, "services", CardList(services));
-    page.set("has_services", !services.empty());
-    page.set("count_text",
+    SetValue(&page, "has_services", !services.empty());
+    SetValue(&page, "count_text",
              services.size() == 1 ? "1 service" : std::to_string(services.size()) + " services");
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by need", "categories/"}}));
     Emit("category", dir, page, diags, "index.html", "", key);
@@ -539,13 +548,13 @@ class SiteRenderer {
         ListKey(dir + "everyone", everyone, InputKey(ListKey(dir, local, PageKey("area"))));
     if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(a.name, "Services in " + a.name + ". " + a.description);
-    page.set("name", a.name);
+    SetValue(&page, "name", a.name);
     SetIf(&page, "intro", a.description);
-    page.set("postcodes", JoinWords(a.postcodes));
+    SetValue(&page, "postcodes", JoinWords(a.postcodes));
     Put(&page, "services", CardList(local));
-    page.set("has_services", !local.empty());
+    SetValue(&page, "has_services", !local.empty());
     Put(&page, "everyone", CardList(everyone));
-    page.set("has_everyone", !everyone.empty());
+    SetValue(&page, "has_everyone", !everyone.empty());
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Services by area", "areas/"}}));
     Emit("area", dir, page, diags, "index.html", "", key);
   }
@@ -557,10 +566,10 @@ class SiteRenderer {
     uint64_t key = ListKey(dir, services, PageKey("tier"));
     if (KeepIfUnchanged(dir + "index.html", key)) return;
     mu::data page = PageData(t.name, t.description);
-    page.set("name", t.name);
+    SetValue(&page, "name", t.name);
     SetIf(&page, "intro", t.description);
     Put(&page, "services", CardList(services));
-    page.set("has_services", !services.empty());
+    SetValue(&page, "has_services", !services.empty());
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}, {"Pathway", "pathway/"}}));
     Emit("tier", dir, page, diags, "index.html", "", key);
   }
@@ -599,17 +608,17 @@ class SiteRenderer {
     for (size_t c = 0; c < cat_.taxonomy.categories.size(); ++c) {
       const Category& category = cat_.taxonomy.categories[c];
       mu::data row;
-      row.set("name", category.name);
-      row.set("href", "categories/" + category.slug + "/");
+      SetValue(&row, "name", category.name);
+      SetValue(&row, "href", "categories/" + category.slug + "/");
       mu::data cell_list{mu::data::type::list};
       for (size_t t = 0; t < n_tiers; ++t) {
         const auto& services = cells[c * n_tiers + t];
         mu::data cell;
-        cell.set("tier_name", cat_.taxonomy.tiers[t].name);
+        SetValue(&cell, "tier_name", cat_.taxonomy.tiers[t].name);
         mu::data items{mu::data::type::list};
         for (const Service* s : services) items.push_back(Item(*s));
         Put(&cell, "services", std::move(items));
-        cell.set("empty", services.empty());
+        SetValue(&cell, "empty", services.empty());
         gaps += services.empty();
         cell_list.push_back(cell);
       }
@@ -618,7 +627,7 @@ class SiteRenderer {
     }
     Put(&page, "columns", std::move(columns));
     Put(&page, "rows", std::move(rows));
-    page.set("gap_count", std::to_string(gaps));
+    SetValue(&page, "gap_count", std::to_string(gaps));
     Put(&page, "breadcrumbs", Breadcrumbs({{"Home", ""}}));
     Emit("pathway", "pathway/", page, diags, "index.html", "", key.value());
   }
@@ -643,9 +652,9 @@ class SiteRenderer {
       bool has = it != by_letter.end();
       std::string id = letter == "#" ? "other" : letter;
       mu::data l;
-      l.set("letter", letter == "#" ? "Other" : letter);
-      l.set("id", id);
-      l.set("has_services", has);
+      SetValue(&l, "letter", letter == "#" ? "Other" : letter);
+      SetValue(&l, "id", id);
+      SetValue(&l, "has_services", has);
       letters.push_back(l);
       if (!has) continue;
       mu::data g = l;
@@ -661,10 +670,22 @@ class SiteRenderer {
     Emit("a-z", "a-z/", page, diags, "index.html", "", key.value());
   }
 
-  // Every page is a job; both cores take jobs until none are left. The big
-  // list pages go first so they do not finish last on one core.
+  // Every page is a job; both cores take jobs until none are left. Service
+  // pages go first: each hands its body's text to the search index, which
+  // is built on its own thread in service order, so the index starts at
+  // once instead of waiting for the list pages. The list pages follow,
+  // biggest first, so the last job on each core is a small one.
   bool RenderPages(Diagnostics* diags) {
     std::vector<std::function<void(Diagnostics*)>> jobs;
+    for (const Service* s : published_) {
+      jobs.emplace_back([this, s](Diagnostics* d) {
+        AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
+        RenderService(*s, d);
+      });
+    }
+    jobs.emplace_back([this](Diagnostics* d) {
+      WriteOpenData(cat_, writer_, d, memo_ != nullptr ? &memo_->open_data : nullptr);
+    });
     jobs.emplace_back([this](Diagnostics* d) { RenderAtoZ(d); });
     jobs.emplace_back([this](Diagnostics* d) { RenderPathway(d); });
     for (const Area& a : cat_.taxonomy.areas) {
@@ -677,15 +698,6 @@ class SiteRenderer {
       jobs.emplace_back([this, &t](Diagnostics* d) { RenderTier(t, d); });
     }
     jobs.emplace_back([this](Diagnostics* d) { RenderSmallPages(d); });
-    jobs.emplace_back([this](Diagnostics* d) {
-      WriteOpenData(cat_, writer_, d, memo_ != nullptr ? &memo_->open_data : nullptr);
-    });
-    for (const Service* s : published_) {
-      jobs.emplace_back([this, s](Diagnostics* d) {
-        AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
-        RenderService(*s, d);
-      });
-    }
     unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     if (jobs.size() < 64) threads = 1;
     std::atomic<size_t> next{0};
@@ -721,34 +733,35 @@ class SiteRenderer {
     const size_t index = &s - cat_.services.data();
     const std::string rel = ServiceHref(s.slug) + "index.html";
     uint64_t key = memo_ != nullptr ? ServiceKey(s) : 0;
-    if (memo_ != nullptr && memo_->HasText(s.slug, s.source_hash) && KeepIfUnchanged(rel, key)) {
+    if (memo_ != nullptr && memo_->CanKeepService(rel, key, s.slug, s.source_hash) &&
+        writer_->Keep(rel)) {
       // The body's text is the same as last time: carried over, and a copy
       // for the search index when it is being built beside the pages.
       std::string text;
-      memo_->CarryText(s.slug, texts_ != nullptr ? &text : nullptr);
+      memo_->KeepService(rel, key, s.slug, texts_ != nullptr ? &text : nullptr);
       if (texts_ != nullptr) texts_->Put(index, std::move(text));
       return;
     }
     mu::data page = PageData(s.name, s.summary);
-    page.set("name", s.name);
-    page.set("organisation", s.organisation);
-    page.set("summary", s.summary);
-    page.set("slug", s.slug);
+    SetValue(&page, "name", s.name);
+    SetValue(&page, "organisation", s.organisation);
+    SetValue(&page, "summary", s.summary);
+    SetValue(&page, "slug", s.slug);
     if (s.status == Status::kTemporarilyClosed) {
-      page.set("temporarily_closed", true);
-      if (s.reopens) page.set("reopens", s.reopens->ToLong());
+      SetValue(&page, "temporarily_closed", true);
+      if (s.reopens) SetValue(&page, "reopens", s.reopens->ToLong());
     }
 
     // Who can refer, first: a GP decides in seconds whether to hand this over.
     std::vector<std::string> routes;
     for (const std::string& r : s.referral) routes.push_back(ReferralLabel(r));
-    page.set("self_referral", s.AcceptsSelfReferral());
+    SetValue(&page, "self_referral", s.AcceptsSelfReferral());
     Put(&page, "referral", StringList(routes));
-    page.set("referral_text", SentenceList(routes));
-    if (IsHttpLink(s.contact.referral_url)) page.set("referral_url", s.contact.referral_url);
+    SetValue(&page, "referral_text", SentenceList(routes));
+    if (IsHttpLink(s.contact.referral_url)) SetValue(&page, "referral_url", s.contact.referral_url);
     SetIf(&page, "ages", FormatAges(s.age_min, s.age_max));
     SetIf(&page, "eligibility", s.eligibility);
-    page.set("areas_text", AreasText(s));
+    SetValue(&page, "areas_text", AreasText(s));
     mu::data areas{mu::data::type::list};
     if (!s.CoversAllAreas()) {
       for (const std::string& slug : s.areas) {
@@ -757,54 +770,54 @@ class SiteRenderer {
         }
       }
     }
-    page.set("has_area_links", areas.is_non_empty_list());
+    SetValue(&page, "has_area_links", areas.is_non_empty_list());
     Put(&page, "areas", std::move(areas));
-    page.set("cost", CostLabel(s.cost));
+    SetValue(&page, "cost", CostLabel(s.cost));
     SetIf(&page, "cost_note", s.cost_note);
 
     mu::data contact;
     bool any_contact = false;
     if (std::string tel = TelHref(s.contact.phone); !tel.empty()) {
-      contact.set("phone", NonBreaking(s.contact.phone));
-      contact.set("phone_href", tel);
+      SetValue(&contact, "phone", NonBreaking(s.contact.phone));
+      SetValue(&contact, "phone_href", tel);
       any_contact = true;
     }
     if (std::string sms = SmsHref(s.contact.text); !sms.empty()) {
-      contact.set("text", NonBreaking(s.contact.text));
-      contact.set("text_href", sms);
+      SetValue(&contact, "text", NonBreaking(s.contact.text));
+      SetValue(&contact, "text_href", sms);
       any_contact = true;
     }
     if (!s.contact.email.empty() && IsSafeUrl("mailto:" + s.contact.email) &&
         s.contact.email.find_first_of(" \t\r\n?#/<>\"'") == std::string::npos) {
-      contact.set("email", s.contact.email);
-      contact.set("email_href", "mailto:" + s.contact.email);
+      SetValue(&contact, "email", s.contact.email);
+      SetValue(&contact, "email_href", "mailto:" + s.contact.email);
       any_contact = true;
     }
     if (IsHttpLink(s.contact.website)) {
-      contact.set("website", s.contact.website);
-      contact.set("website_text", DisplayUrl(s.contact.website));
+      SetValue(&contact, "website", s.contact.website);
+      SetValue(&contact, "website_text", DisplayUrl(s.contact.website));
       any_contact = true;
     }
     Put(&page, "contact", std::move(contact));
-    page.set("has_contact", any_contact);
+    SetValue(&page, "has_contact", any_contact);
 
     mu::data hours{mu::data::type::list};
     for (const Hours& h : s.hours) {
       mu::data row;
-      row.set("text", FormatHours(h));
+      SetValue(&row, "text", FormatHours(h));
       SetOrFalse(&row, "channel", h.channel.empty() ? "" : DeliveryLabel(h.channel));
       SetOrFalse(&row, "note", h.note);
       hours.push_back(row);
     }
     Put(&page, "hours", std::move(hours));
-    page.set("has_hours", !s.hours.empty());
+    SetValue(&page, "has_hours", !s.hours.empty());
     SetIf(&page, "waiting_time", s.waiting_time);
     std::vector<std::string> delivery;
     for (const std::string& d : s.delivery) delivery.push_back(DeliveryLabel(d));
     SetIf(&page, "delivery_text", SentenceList(delivery));
     SetIf(&page, "languages_text", JoinWords(s.languages));
     Put(&page, "accessibility", StringList(s.accessibility));
-    page.set("has_accessibility", !s.accessibility.empty());
+    SetValue(&page, "has_accessibility", !s.accessibility.empty());
     mu::data locations{mu::data::type::list};
     for (const Location& l : s.locations) {
       mu::data d;
@@ -814,7 +827,7 @@ class SiteRenderer {
       locations.push_back(d);
     }
     Put(&page, "locations", std::move(locations));
-    page.set("has_locations", !s.locations.empty());
+    SetValue(&page, "has_locations", !s.locations.empty());
 
     mu::data categories{mu::data::type::list};
     for (const std::string& slug : s.categories) {
@@ -824,7 +837,7 @@ class SiteRenderer {
     }
     Put(&page, "categories", std::move(categories));
     if (const Tier* t = cat_.taxonomy.FindTier(s.tier)) {
-      page.set("tier", Link(t->name, "tiers/" + t->slug + "/"));
+      SetValue(&page, "tier", Link(t->name, "tiers/" + t->slug + "/"));
     }
 
     MarkdownResult body = RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body);
@@ -842,22 +855,24 @@ class SiteRenderer {
     mu::data related{mu::data::type::list};
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
-      if (r != nullptr && r->IsPublished()) related.push_back(RenderContext::Reference(&CardData(*r)));
+      if (r != nullptr && r->IsPublished())
+        related.push_back(RenderContext::Reference(&CardData(*r)));
     }
-    page.set("has_related", !related.is_empty_list());
+    SetValue(&page, "has_related", !related.is_empty_list());
     Put(&page, "related", std::move(related));
 
-    page.set("last_reviewed", s.last_reviewed.ToLong());
-    page.set("last_reviewed_iso", s.last_reviewed.ToIso());
+    SetValue(&page, "last_reviewed", s.last_reviewed.ToLong());
+    SetValue(&page, "last_reviewed_iso", s.last_reviewed.ToIso());
     Date next =
         Date::FromDaysSinceEpoch(s.last_reviewed.DaysSinceEpoch() + cat_.site.warn_after_days);
-    page.set("next_review", next.ToLong());
-    page.set("next_review_iso", next.ToIso());
+    SetValue(&page, "next_review", next.ToLong());
+    SetValue(&page, "next_review_iso", next.ToIso());
     std::string repo = RepositoryUrl();
     if (!repo.empty()) {
-      page.set("edit_url", repo + "/edit/main/content/services/" + s.slug + ".md");
-      page.set("report_url", repo + "/issues/new?template=report-wrong-listing.yml&title=" +
-                                 UrlEncode("Wrong listing: " + s.name + " (" + s.slug + ")"));
+      SetValue(&page, "edit_url", repo + "/edit/main/content/services/" + s.slug + ".md");
+      SetValue(&page, "report_url",
+               repo + "/issues/new?template=report-wrong-listing.yml&title=" +
+                   UrlEncode("Wrong listing: " + s.name + " (" + s.slug + ")"));
     }
     mu::data crumbs{mu::data::type::list};
     crumbs.push_back(Link("Home", ""));
@@ -888,7 +903,7 @@ class SiteRenderer {
 
   const Catalogue& cat_;
   SiteWriter* writer_;
-  BodyTexts* texts_;  // may be null
+  BodyTexts* texts_;                  // may be null
   std::vector<std::string>* bodies_;  // may be null: then Service::body
   Theme theme_;
   AssetMap assets_;
@@ -921,87 +936,115 @@ class SiteRenderer {
 
 void RenderMemo::Begin() {
   std::lock_guard<std::mutex> lock(mutex_);
-  next_cards_.clear();
-  next_keys_.clear();
-  next_texts_.clear();
+  ++build_;  // what an earlier, discarded build recorded is now stale
   rendered_ = kept_ = 0;
 }
 
 bool RenderMemo::CardKeys(const std::string& slug, uint64_t source_hash, uint64_t taxonomy_hash,
                           uint64_t* card_key, uint64_t* item_key) const {
   auto it = cards_.find(slug);
-  if (it == cards_.end() || it->second.source_hash != source_hash ||
-      it->second.taxonomy_hash != taxonomy_hash) {
+  if (it == cards_.end() || !it->second.has || it->second.value.source_hash != source_hash ||
+      it->second.value.taxonomy_hash != taxonomy_hash) {
     return false;
   }
-  *card_key = it->second.card;
-  *item_key = it->second.item;
+  *card_key = it->second.value.card;
+  *item_key = it->second.value.item;
   return true;
 }
 
 void RenderMemo::RecordCardKeys(const std::string& slug, uint64_t source_hash,
                                 uint64_t taxonomy_hash, uint64_t card_key, uint64_t item_key) {
-  next_cards_[slug] = CardKey{source_hash, taxonomy_hash, card_key, item_key};
+  Versions<CardKey>& v = cards_[slug];
+  v.next = CardKey{source_hash, taxonomy_hash, card_key, item_key};
+  v.build = build_;
+  v.carried = false;
+}
+
+template <typename T>
+void RenderMemo::Promote(std::unordered_map<std::string, Versions<T>>* map) {
+  // What this build recorded becomes the value; what it did not is gone.
+  std::erase_if(*map, [this](const auto& kv) { return kv.second.build != build_; });
+  for (auto& [name, v] : *map) {
+    if (!v.carried) v.value = std::move(v.next);
+    v.next = T{};
+    v.carried = false;
+    v.has = true;
+  }
 }
 
 void RenderMemo::Commit() {
   open_data.Commit();
   std::lock_guard<std::mutex> lock(mutex_);
-  cards_ = std::move(next_cards_);
-  next_cards_.clear();
-  keys_ = std::move(next_keys_);
-  texts_ = std::move(next_texts_);
-  next_keys_.clear();
-  next_texts_.clear();
+  Promote(&cards_);
+  Promote(&keys_);
+  Promote(&texts_);
+  ++build_;  // nothing is recorded under this number again
 }
 
 void RenderMemo::Discard() {
   open_data.Discard();
   std::lock_guard<std::mutex> lock(mutex_);
-  next_cards_.clear();
-  next_keys_.clear();
-  next_texts_.clear();
+  ++build_;  // the records of the failed build are never promoted
   rendered_ = kept_ = 0;
 }
 
 bool RenderMemo::Matches(const std::string& rel, uint64_t key) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = keys_.find(rel);
-  return it != keys_.end() && it->second == key;
+  return it != keys_.end() && it->second.has && it->second.value == key;
 }
 
 void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept) {
   std::lock_guard<std::mutex> lock(mutex_);
-  next_keys_[rel] = key;
+  Versions<uint64_t>& v = keys_[rel];
+  v.next = key;
+  v.build = build_;
+  v.carried = false;
   ++(kept ? kept_ : rendered_);
 }
 
-bool RenderMemo::HasText(const std::string& slug, uint64_t source_hash) const {
+bool RenderMemo::CanKeepService(const std::string& rel, uint64_t key, const std::string& slug,
+                                uint64_t source_hash) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = texts_.find(slug);
-  return it != texts_.end() && it->second.source_hash == source_hash;
+  auto page = keys_.find(rel);
+  if (page == keys_.end() || !page->second.has || page->second.value != key) return false;
+  auto text = texts_.find(slug);
+  return text != texts_.end() && text->second.has && text->second.value.source_hash == source_hash;
 }
 
-void RenderMemo::CarryText(const std::string& slug, std::string* copy) {
+void RenderMemo::KeepService(const std::string& rel, uint64_t key, const std::string& slug,
+                             std::string* copy) {
   std::lock_guard<std::mutex> lock(mutex_);
+  Versions<uint64_t>& page = keys_[rel];
+  page.next = key;
+  page.build = build_;
+  page.carried = false;
+  ++kept_;
   auto it = texts_.find(slug);
   if (it == texts_.end()) return;
-  if (copy != nullptr) *copy = it->second.text;
-  next_texts_[slug] = std::move(it->second);
+  Versions<BodyText>& text = it->second;
+  // Not moved into `next`: a failed build must leave the committed text.
+  text.carried = true;
+  text.build = build_;
+  if (copy != nullptr) *copy = text.value.text;
 }
 
 bool RenderMemo::Text(const std::string& slug, uint64_t source_hash, std::string* text) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = texts_.find(slug);
-  if (it == texts_.end() || it->second.source_hash != source_hash) return false;
-  *text = it->second.text;
+  if (it == texts_.end() || !it->second.has || it->second.value.source_hash != source_hash)
+    return false;
+  *text = it->second.value.text;
   return true;
 }
 
 void RenderMemo::RecordText(const std::string& slug, uint64_t source_hash,
                             const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
-  next_texts_[slug] = BodyText{source_hash, text};
+  Versions<BodyText>& v = texts_[slug];
+  v.next = BodyText{source_hash, text};
+  v.build = build_;
+  v.carried = false;
 }
 
 bool RenderSite(const Catalogue& catalogue, const std::string& templates_dir, SiteWriter* writer,

@@ -23,6 +23,11 @@ namespace signpost {
 /// pages whose inputs changed and keeps the rest (SiteWriter::Keep). It also
 /// keeps each body's plain text, which the search index needs whether or not
 /// the page was rendered again. Used by one build at a time.
+///
+/// What a build records waits beside what the last committed build recorded
+/// (one map entry holds both, stamped with the build's number), so a build
+/// that keeps almost everything allocates almost nothing, and a failed
+/// build's records are simply never promoted.
 class RenderMemo {
  public:
   /// Starts recording a build (RenderSite calls it).
@@ -49,11 +54,15 @@ class RenderMemo {
   /// when not known.
   bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;
   void RecordText(const std::string& slug, uint64_t source_hash, const std::string& text);
-  /// True when the text of `slug` under `source_hash` is known.
-  bool HasText(const std::string& slug, uint64_t source_hash) const;
-  /// Carries the known text of `slug` into this build (moved, not copied),
-  /// copying it to *copy first unless null.
-  void CarryText(const std::string& slug, std::string* copy);
+  /// True when the last committed build made service page `rel` under `key`
+  /// and knows the text of `slug`'s body under `source_hash`: the page may
+  /// be kept (KeepService), if the site still holds it.
+  bool CanKeepService(const std::string& rel, uint64_t key, const std::string& slug,
+                      uint64_t source_hash) const;
+  /// Notes that this build kept service page `rel` under `key`, carrying the
+  /// text of `slug`'s body into it, and copies the text to *copy unless null.
+  void KeepService(const std::string& rel, uint64_t key, const std::string& slug,
+                   std::string* copy);
   /// The keys of a service's card and A-Z item, made from `source_hash` and
   /// the taxonomy `taxonomy_hash` (areas and tiers give card text); false
   /// when not known. Read before rendering starts, so not locked.
@@ -63,6 +72,16 @@ class RenderMemo {
                       uint64_t card_key, uint64_t item_key);
 
  private:
+  /// A value as the last committed build left it, and as this build (the
+  /// one numbered `build`) recorded it.
+  template <typename T>
+  struct Versions {
+    bool has = false;
+    T value{};
+    uint64_t build = 0;  ///< The build that recorded `next`; 0: none.
+    T next{};
+    bool carried = false;  ///< That build keeps `value` as it is (no copy in `next`).
+  };
   struct BodyText {
     uint64_t source_hash = 0;
     std::string text;
@@ -70,10 +89,13 @@ class RenderMemo {
   struct CardKey {
     uint64_t source_hash = 0, taxonomy_hash = 0, card = 0, item = 0;
   };
+  template <typename T>
+  void Promote(std::unordered_map<std::string, Versions<T>>* map);
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, CardKey> cards_, next_cards_;
-  std::unordered_map<std::string, uint64_t> keys_, next_keys_;
-  std::unordered_map<std::string, BodyText> texts_, next_texts_;
+  uint64_t build_ = 0;  ///< The build being recorded.
+  std::unordered_map<std::string, Versions<CardKey>> cards_;
+  std::unordered_map<std::string, Versions<uint64_t>> keys_;
+  std::unordered_map<std::string, Versions<BodyText>> texts_;
   size_t rendered_ = 0, kept_ = 0;
 };
 

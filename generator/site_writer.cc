@@ -174,7 +174,6 @@ void RemoveAbandonedOldSites(const fs::path& out) {
   for (const fs::path& p : abandoned) fs::remove_all(p, ec);
 }
 
-
 }  // namespace
 
 bool IsSafeRelativePath(std::string_view rel) {
@@ -380,7 +379,7 @@ bool SiteWriter::Keep(std::string_view rel) {
   if (!update_ || staging_.empty()) return false;
   std::string path(rel);
   auto it = previous_.find(path);
-  if (it == previous_.end() || !AlreadyInSite(path, it->second)) return false;
+  if (it == previous_.end() || !OnDisk(path, it->second)) return false;
   std::lock_guard<std::mutex> lock(mutex_);
   produced_.emplace_back(std::move(path), it->second);
   bytes_written_ += it->second.size;
@@ -536,12 +535,15 @@ bool SiteWriter::CopyFile(const std::string& source, std::string_view rel, Diagn
 }
 
 bool SiteWriter::AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const {
-  // The manifest says so and the file is still there with that size (someone
-  // may have deleted or truncated it by hand).
+  // The manifest says so and the file is still there with that size.
   auto it = previous_.find(rel);
+  return it != previous_.end() && it->second == entry && OnDisk(rel, entry);
+}
+
+bool SiteWriter::OnDisk(const std::string& rel, const ManifestEntry& entry) const {
+  // Someone may have deleted or truncated it by hand.
   struct stat st;
-  return it != previous_.end() && it->second == entry &&
-         ::fstatat(out_fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+  return ::fstatat(out_fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
          static_cast<uint64_t>(st.st_size) == entry.size;
 }
 

@@ -168,6 +168,8 @@ class SiteWriter {
   bool MakeDirs(const std::string& dir, Diagnostics* diags);
   /// True when the previous site already holds exactly `entry` at `rel`.
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
+  /// True when `rel` is a regular file of `entry`'s size in the site folder.
+  bool OnDisk(const std::string& rel, const ManifestEntry& entry) const;
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);
 

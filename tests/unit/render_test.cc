@@ -453,6 +453,40 @@ BOOST_AUTO_TEST_CASE(memo_still_hands_every_body_text_to_the_index) {
   }
 }
 
+// A build that fails after keeping pages (its commit never happens) must
+// leave the memo as the last committed build left it: the texts it carried
+// are still there for the next build's index, and nothing it recorded counts.
+BOOST_AUTO_TEST_CASE(memo_keeps_committed_texts_after_a_discarded_build) {
+  TempDir tmp;
+  Catalogue c = MemoCatalogue();
+  RenderMemo memo;
+  BOOST_REQUIRE(BuildWithMemo(c, kTemplates, tmp.path + "/site", &memo).ok);
+  auto render_into_texts = [&](BodyTexts* texts) {
+    Diagnostics diags;
+    SiteWriter writer(tmp.path + "/site");
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(RenderSite(c, kTemplates, &writer, &diags, texts, &memo));
+  };
+  {
+    BodyTexts texts(c.services.size());
+    render_into_texts(&texts);  // every page kept, texts carried...
+    BOOST_TEST(memo.kept() > 0u);
+    memo.Discard();  // ...then the build fails before its commit
+  }
+  BodyTexts texts(c.services.size());
+  render_into_texts(&texts);
+  texts.Close();
+  BOOST_TEST(memo.rendered() == 0u);
+  for (size_t i = 0; i < c.services.size(); ++i) {
+    const Service& s = c.services[i];
+    BOOST_TEST(texts.Take(i) == (s.IsPublished() ? RenderMarkdown(s.body).text : ""), s.slug);
+  }
+  std::string text;
+  BOOST_TEST(memo.Text(c.services[0].slug, c.services[0].source_hash, &text));
+  BOOST_TEST(text == RenderMarkdown(c.services[0].body).text);
+}
+
 BOOST_AUTO_TEST_CASE(builds_are_byte_identical) {
   TempDir tmp;
   Diagnostics d1, d2;
