@@ -16,19 +16,23 @@ namespace signpost {
 /// once by Put and emptied once by Take. Thread-safe; one thread takes.
 class BodyTexts {
  public:
+  /// How far a Put may run ahead of the reader before it waits.
+  static constexpr size_t kMaxAhead = 256;
   /// `count` slots, all empty.
   explicit BodyTexts(size_t count);
   BodyTexts(const BodyTexts&) = delete;
   BodyTexts& operator=(const BodyTexts&) = delete;
 
   /// Publishes the text of slot `index` and wakes a Take waiting for it.
+  /// Waits first while `index` is kMaxAhead or more slots past the next one
+  /// the reader takes, unless closed.
   void Put(size_t index, std::string text);
   /// Waits until slot `index` is published, or until Close(), and takes its
   /// text (moved out: a slot is taken once). An unpublished slot after
   /// Close() gives "".
   std::string Take(size_t index);
-  /// No more Puts will come (rendering finished or failed): wakes every
-  /// waiter. Idempotent.
+  /// No more Puts will come (rendering finished or failed), or no more
+  /// Takes (the reader stopped): wakes every waiter. Idempotent.
   void Close();
   /// True once Close() was called.
   bool closed() const;
@@ -36,10 +40,13 @@ class BodyTexts {
  private:
   mutable std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable room_;  ///< A Put far ahead waits here.
   std::vector<std::string> texts_;
   std::vector<char> published_;
   static constexpr size_t kNone = static_cast<size_t>(-1);
   size_t awaited_ = kNone;  ///< The slot a Take is waiting for, if any.
+  size_t next_ = 0;         ///< One past the last slot taken.
+  size_t blocked_ = 0;      ///< Puts waiting for room.
   bool closed_ = false;
 };
 

@@ -170,6 +170,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
         auto index_start = Clock::now();
         index_ok = WriteSearchIndex(
             catalogue, [&texts](size_t i) { return texts.Take(i); }, &writer, &index_diags);
+        texts.Close();  // a failed index takes no more: pages must not wait for it
         index_ms = MillisecondsSince(index_start);
       });
     }

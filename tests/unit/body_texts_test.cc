@@ -1,6 +1,8 @@
 #include "body_texts.h"
 
 #include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace signpost {
@@ -32,6 +34,35 @@ BOOST_AUTO_TEST_CASE(close_releases_a_waiting_reader) {
   BOOST_TEST(texts.closed());
   BOOST_TEST(texts.Take(2) == "");
   texts.Close();  // idempotent
+}
+
+// Texts made far faster than the index takes them wait instead of piling
+// up in memory; the reader taking the next slot lets them through.
+BOOST_AUTO_TEST_CASE(a_put_far_ahead_of_the_reader_waits_for_it) {
+  BodyTexts texts(BodyTexts::kMaxAhead + 10);
+  std::atomic<bool> done{false};
+  std::thread producer([&] {
+    texts.Put(BodyTexts::kMaxAhead, "far ahead");
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  BOOST_TEST(!done);
+  texts.Put(0, "first");  // the slot the reader needs is never held back
+  BOOST_TEST(texts.Take(0) == "first");
+  producer.join();
+  BOOST_TEST(done);
+  BOOST_TEST(texts.Take(BodyTexts::kMaxAhead) == "far ahead");
+}
+
+// A reader that stops (the index failed) closes the queue: the pages must
+// not wait for it.
+BOOST_AUTO_TEST_CASE(close_releases_a_waiting_put) {
+  BodyTexts texts(BodyTexts::kMaxAhead + 10);
+  std::thread producer([&] { texts.Put(BodyTexts::kMaxAhead + 5, "never taken"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  texts.Close();
+  producer.join();
+  BOOST_TEST(texts.closed());
 }
 
 BOOST_AUTO_TEST_CASE(out_of_range_slots_are_ignored) {
