@@ -128,7 +128,13 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   SiteWriter writer(options.out_dir);
   writer.set_update_in_place(!options.clean);
   bool ok = writer.Begin(&output_diags);
-  RenderMemo* pages = memo != nullptr ? &memo->pages : nullptr;
+  // Pages are kept when the key they were made under is unchanged: serve
+  // remembers keys between its builds; any build (serve's first too) starts
+  // from the keys the site's manifest recorded, so `signpost build` over its
+  // own output renders only what changed.
+  RenderMemo one_build(/*persistent=*/false);
+  RenderMemo* pages = memo != nullptr ? &memo->pages : &one_build;
+  if (ok && (memo == nullptr || !memo->built)) pages->Seed(writer.previous_keys());
   // serve: pages now, the search index after them (see pages_ready).
   // Nothing the search index is made from has changed (say, only a template
   // did): the previous index stays, and only the pages are made.
@@ -143,6 +149,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     render_ms = MillisecondsSince(render_start);
     ok = render_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
+    writer.SetPageKeys(pages->Recorded());
     ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   } else if (ok) {
@@ -184,6 +191,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     output_diags.Append(index_diags);
     ok = render_ok && index_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
+    writer.SetPageKeys(pages->Recorded());
     ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   }
@@ -193,15 +201,14 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   diags.Sort();
   PrintDiagnostics(diags, sources, DiagnosticFormat::kText, stderr);
   if (!ok || output_diags.HasErrors()) {
-    if (pages != nullptr) pages->Discard();
+    pages->Discard();
     std::fprintf(stderr, "build failed: %s was left as it was\n", options.out_dir.c_str());
     result.exit_code = content_errors ? kExitContentError : kExitFailure;
     return result;
   }
-  if (pages != nullptr) {
-    pages->Commit();
-    result.pages_rendered = pages->rendered();
-  }
+  pages->Commit();
+  result.pages_rendered = pages->rendered();
+  result.pages_kept = pages->kept();
   if (memo != nullptr) memo->built = true;
   if (search_later) {
     result.pages_milliseconds = static_cast<long long>(MillisecondsSince(start));
@@ -280,9 +287,10 @@ int RunBuild(const BuildOptions& options) {
                  result.services, result.files, result.bytes / 1e6, options.out_dir.c_str(),
                  result.milliseconds);
     if (result.updated_in_place) {
-      std::fprintf(stderr, "updated in place: %zu files changed, %zu removed%s\n",
-                   result.files_changed, result.files_deleted,
-                   result.search_index_kept ? " (search index unchanged)" : "");
+      std::fprintf(
+          stderr, "updated in place: %zu files changed, %zu removed; %zu pages kept, %zu made%s\n",
+          result.files_changed, result.files_deleted, result.pages_kept, result.pages_rendered,
+          result.search_index_kept ? " (search index unchanged)" : "");
     }
   }
   return result.exit_code;

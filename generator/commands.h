@@ -81,7 +81,8 @@ struct BuildResult {
   size_t bytes = 0;
   long long milliseconds = 0;
   size_t entries_parsed = 0;  ///< With a memo: entries read and parsed (the rest reused).
-  size_t pages_rendered = 0;  ///< With a memo: pages rendered (the rest kept).
+  size_t pages_rendered = 0;  ///< Pages rendered; the rest were kept (their keys unchanged).
+  size_t pages_kept = 0;      ///< Pages kept as the previous build made them.
   /// With pages_ready: when the pages were committed (milliseconds is when
   /// the search index was).
   long long pages_milliseconds = 0;

@@ -11,6 +11,7 @@
 #include "markdown.h"
 #include "open_data.h"
 #include "page_context.h"
+#include "search_index.h"
 #include "security_policy.h"
 #include "theme.h"
 
@@ -289,6 +290,9 @@ class SiteRenderer {
     // What every page is made from besides its own data: the site and
     // taxonomy files, the templates and the (content-hashed) asset names.
     InputKey global;
+    // The program too: keys outlive the process in the site's manifest, and
+    // another version of signpost may make other bytes from the same inputs.
+    global.Add(ProgramHash());
     global.Add(cat_.site.source_hash).Add(cat_.taxonomy.source_hash).Add(theme_.source_hash());
     for (const auto& [key, path] : assets_) global.Add(key).Add(path);
     global_key_ = global.value();
@@ -691,7 +695,8 @@ class SiteRenderer {
       });
     }
     jobs.emplace_back([this](Diagnostics* d) {
-      WriteOpenData(cat_, writer_, d, memo_ != nullptr ? &memo_->open_data : nullptr);
+      WriteOpenData(cat_, writer_, d,
+                    memo_ != nullptr && memo_->persistent() ? &memo_->open_data : nullptr);
     });
     for (const Category& c : cat_.taxonomy.categories) {
       jobs.emplace_back([this, &c](Diagnostics* d) { RenderCategory(c, d); });
@@ -731,17 +736,36 @@ class SiteRenderer {
     return key.value();
   }
 
+  // For a page kept on a key from the manifest (no text known): makes the
+  // body's text again when the search index or a persistent memo needs it.
+  // False when the body cannot be rendered: the page is then made (written
+  // over the kept entry), and fails, as usual.
+  bool KeptBodyText(const Service& s, size_t index) {
+    if (texts_ == nullptr && !memo_->persistent()) return true;
+    MarkdownResult body = RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body);
+    if (!body.ok) return false;
+    if (bodies_ != nullptr) std::string().swap((*bodies_)[index]);
+    if (memo_->persistent()) memo_->RecordText(s.slug, s.source_hash, body.text);
+    if (texts_ != nullptr) texts_->Put(index, std::move(body.text));
+    return true;
+  }
+
   void RenderService(const Service& s, Diagnostics* diags) {
     const size_t index = &s - cat_.services.data();
     const std::string rel = ServiceHref(s.slug) + "index.html";
     uint64_t key = memo_ != nullptr ? ServiceKey(s) : 0;
-    if (memo_ != nullptr && memo_->CanKeepService(rel, key, s.slug, s.source_hash) &&
-        writer_->Keep(rel)) {
-      // The body's text is the same as last time: carried over, and a copy
-      // for the search index when it is being built beside the pages.
-      std::string text;
-      memo_->KeepService(rel, key, s.slug, texts_ != nullptr ? &text : nullptr);
-      if (texts_ != nullptr) texts_->Put(index, std::move(text));
+    bool has_text = false;
+    if (memo_ != nullptr && memo_->CanKeepService(rel, key, s.slug, s.source_hash, &has_text) &&
+        writer_->Keep(rel) && (has_text || KeptBodyText(s, index))) {
+      if (has_text) {
+        // The body's text is the same as last time: carried over, and a
+        // copy for the search index when it is being built beside the pages.
+        std::string text;
+        memo_->KeepService(rel, key, s.slug, texts_ != nullptr ? &text : nullptr);
+        if (texts_ != nullptr) texts_->Put(index, std::move(text));
+      } else {
+        memo_->Record(rel, key, /*kept=*/true);
+      }
       return;
     }
     mu::data page = PageData(s.name, s.summary);
@@ -844,7 +868,8 @@ class SiteRenderer {
 
     MarkdownResult body = RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body);
     if (bodies_ != nullptr) std::string().swap((*bodies_)[index]);  // read once; free it now
-    if (memo_ != nullptr && body.ok) memo_->RecordText(s.slug, s.source_hash, body.text);
+    if (memo_ != nullptr && memo_->persistent() && body.ok)
+      memo_->RecordText(s.slug, s.source_hash, body.text);
     if (texts_ != nullptr) texts_->Put(index, std::move(body.text));
     if (!body.ok) {
       int line = body.line > 0 ? s.body_line + body.line - 1 : s.body_line;
@@ -1006,12 +1031,34 @@ void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept) {
 }
 
 bool RenderMemo::CanKeepService(const std::string& rel, uint64_t key, const std::string& slug,
-                                uint64_t source_hash) const {
+                                uint64_t source_hash, bool* has_text) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto page = keys_.find(rel);
   if (page == keys_.end() || !page->second.has || page->second.value != key) return false;
   auto text = texts_.find(slug);
-  return text != texts_.end() && text->second.has && text->second.value.source_hash == source_hash;
+  *has_text =
+      text != texts_.end() && text->second.has && text->second.value.source_hash == source_hash;
+  return true;
+}
+
+void RenderMemo::Seed(const PageKeys& keys) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [rel, key] : keys) {
+    Versions<uint64_t>& v = keys_[rel];
+    if (v.has) continue;
+    v.has = true;
+    v.value = key;
+  }
+}
+
+PageKeys RenderMemo::Recorded() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  PageKeys keys;
+  keys.reserve(keys_.size());
+  for (const auto& [rel, v] : keys_) {
+    if (v.build == build_) keys.emplace(rel, v.carried ? v.value : v.next);
+  }
+  return keys;
 }
 
 void RenderMemo::KeepService(const std::string& rel, uint64_t key, const std::string& slug,

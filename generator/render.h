@@ -30,6 +30,17 @@ namespace signpost {
 /// build's records are simply never promoted.
 class RenderMemo {
  public:
+  /// `persistent`: the memo lives across builds (signpost serve), so it
+  /// keeps every body's text and the open-data parts for the next build. A
+  /// memo for one build (signpost build, seeded from the manifest's page
+  /// keys) keeps neither.
+  explicit RenderMemo(bool persistent = true) : persistent_(persistent) {}
+  bool persistent() const { return persistent_; }
+  /// Takes page keys a committed build recorded (from the site's manifest)
+  /// as this memo's own, for the pages it knows nothing of yet.
+  void Seed(const PageKeys& keys);
+  /// The keys of the pages this build made or kept, for the manifest.
+  PageKeys Recorded() const;
   /// Starts recording a build (RenderSite calls it).
   void Begin();
   /// After a build whose output was committed: its keys become the ones the
@@ -54,11 +65,12 @@ class RenderMemo {
   /// when not known.
   bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;
   void RecordText(const std::string& slug, uint64_t source_hash, const std::string& text);
-  /// True when the last committed build made service page `rel` under `key`
-  /// and knows the text of `slug`'s body under `source_hash`: the page may
-  /// be kept (KeepService), if the site still holds it.
+  /// True when the last committed build made service page `rel` under `key`,
+  /// so it may be kept if the site still holds it; *has_text says whether
+  /// the text of `slug`'s body under `source_hash` is known too (not after
+  /// Seed: the page's text must then be made again if anyone needs it).
   bool CanKeepService(const std::string& rel, uint64_t key, const std::string& slug,
-                      uint64_t source_hash) const;
+                      uint64_t source_hash, bool* has_text) const;
   /// Notes that this build kept service page `rel` under `key`, carrying the
   /// text of `slug`'s body into it, and copies the text to *copy unless null.
   void KeepService(const std::string& rel, uint64_t key, const std::string& slug,
@@ -91,6 +103,7 @@ class RenderMemo {
   };
   template <typename T>
   void Promote(std::unordered_map<std::string, Versions<T>>* map);
+  const bool persistent_;
   mutable std::mutex mutex_;
   uint64_t build_ = 0;  ///< The build being recorded.
   std::unordered_map<std::string, Versions<CardKey>> cards_;

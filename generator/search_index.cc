@@ -55,7 +55,7 @@ int ProgramRanges(struct dl_phdr_info* info, size_t, void* data) {
   return 1;  // the first object listed is the program itself
 }
 
-uint64_t ProgramHash() {
+uint64_t ProgramBytesHash() {
   static const uint64_t hash = [] {
     Ranges ranges;
     dl_iterate_phdr(ProgramRanges, &ranges);
@@ -88,9 +88,18 @@ uint64_t ProgramHash() {
 
 }  // namespace
 
+uint64_t ProgramHash() {
+  static const uint64_t hash = InputKey()
+                                   .Add(ProgramBytesHash())
+                                   .Add(sqlite3_sourceid())
+                                   .Add(cmark_version_string())
+                                   .value();
+  return hash;
+}
+
 uint64_t SearchIndexInputs(const Catalogue& catalogue) {
   InputKey key;
-  key.Add("signpost search index 1").Add(ProgramHash());
+  key.Add("signpost search index 1").Add(ProgramBytesHash());
   key.Add(sqlite3_sourceid()).Add(cmark_version_string());
   key.Add(catalogue.site.source_hash).Add(catalogue.taxonomy.source_hash);
   key.Add(uint64_t{catalogue.services.size()});

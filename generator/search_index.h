@@ -24,6 +24,12 @@ constexpr const char* kSearchInputsPath = "data/search/inputs.txt";
 /// the SQLite and cmark-gfm it runs with), so a new signpost or library
 /// never reuses an index an older one made. Templates are not an input.
 uint64_t SearchIndexInputs(const Catalogue& catalogue);
+
+/// A hash of this program's code and read-only data (not its debug
+/// information), with the SQLite and cmark-gfm versions it runs with: what
+/// anything kept from an earlier process (the search index, page keys) must
+/// have been made by.
+uint64_t ProgramHash();
 /// The text of kSearchInputsPath for `inputs`.
 std::string FormatSearchInputs(uint64_t inputs);
 

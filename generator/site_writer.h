@@ -39,12 +39,21 @@ struct ManifestEntry {
   bool operator==(const ManifestEntry&) const = default;
 };
 
+/// What each page was made from (RenderMemo's key), by path.
+using PageKeys = std::unordered_map<std::string, uint64_t>;
+
 /// The manifest text stored in the marker file: a header line, then one
-/// "<16 hex hash> <size> <path>" line per file, sorted by path.
-std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files);
+/// "<16 hex hash> <size> <path>" line per file, sorted by path; then, when
+/// `keys` is given and not empty, a "keys" line and one "<16 hex key> <path>"
+/// line per page key, sorted by path.
+std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
+                           const PageKeys* keys = nullptr);
 /// Parses FormatManifest's text; false when it is not a manifest (an older
 /// marker, a damaged file), which makes the next build replace the site.
-bool ParseManifest(std::string_view text, std::unordered_map<std::string, ManifestEntry>* files);
+/// Page keys go to *keys when given (a key for a path the manifest does not
+/// list makes it invalid).
+bool ParseManifest(std::string_view text, std::unordered_map<std::string, ManifestEntry>* files,
+                   PageKeys* keys = nullptr);
 
 class SiteWriter;
 
@@ -149,6 +158,15 @@ class SiteWriter {
   void set_update_in_place(bool on) { allow_update_ = on; }
   /// True after Begin() when this build updates an existing site in place.
   bool updating_in_place() const { return update_; }
+  /// The page keys the previous build recorded in its manifest (empty when
+  /// replacing the site): a later process's RenderMemo starts from them, so
+  /// `signpost build` over its own output renders only what changed.
+  const PageKeys& previous_keys() const { return previous_keys_; }
+  /// The keys of the pages this build made or kept, for the manifest. A file
+  /// without one this build keeps the previous key when its bytes are
+  /// unchanged (the key still names inputs that make exactly these bytes).
+  /// Call before Commit().
+  void SetPageKeys(PageKeys keys) { keys_ = std::move(keys); }
   /// Bytes and files the build made (changed or not), for the summary.
   size_t bytes_written() const { return bytes_written_; }
   size_t files_written() const { return files_written_; }
@@ -170,6 +188,9 @@ class SiteWriter {
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
   /// True when `rel` is a regular file of `entry`'s size in the site folder.
   bool OnDisk(const std::string& rel, const ManifestEntry& entry) const;
+  /// The page keys for the manifest of what this build produced (see
+  /// SetPageKeys).
+  PageKeys ManifestKeys() const;
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);
 
@@ -183,6 +204,8 @@ class SiteWriter {
   /// The previous site's manifest (update in place only); read-only after
   /// Begin(), so Write() reads it without the lock.
   std::unordered_map<std::string, ManifestEntry> previous_;
+  PageKeys previous_keys_;
+  PageKeys keys_;
   std::mutex mutex_;                 // guards everything below and diagnostics
   std::set<std::string> made_dirs_;  ///< Folders known to exist (staging_ included).
   /// Every file this build made, changed or not: the next manifest.

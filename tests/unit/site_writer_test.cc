@@ -242,6 +242,29 @@ BOOST_AUTO_TEST_CASE(manifest_round_trips_and_refuses_damage) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(manifest_round_trips_page_keys_and_refuses_stray_ones) {
+  std::vector<std::pair<std::string, ManifestEntry>> files = {
+      {"404.html", {12, 1}},
+      {"services/a b/index.html", {3, 2}},
+  };
+  PageKeys keys = {{"services/a b/index.html", 0xfedcba9876543210ULL}};
+  std::string text = FormatManifest(files, &keys);
+  BOOST_TEST(text.find("\nkeys\nfedcba9876543210 services/a b/index.html\n") != std::string::npos);
+  std::unordered_map<std::string, ManifestEntry> parsed;
+  PageKeys parsed_keys;
+  BOOST_REQUIRE(ParseManifest(text, &parsed, &parsed_keys));
+  BOOST_TEST(parsed.size() == 2u);
+  BOOST_TEST((parsed_keys == keys));
+  // Without keys the format is exactly the old one.
+  PageKeys none;
+  BOOST_TEST(FormatManifest(files, &none) == FormatManifest(files));
+  // A key for a file the manifest does not list, or a bad key line.
+  for (const std::string& bad : {text + "0000000000000001 elsewhere.html\n",
+                                 text + "000000000000000z 404.html\n", text + "keys\n"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseManifest(bad, &parsed, &parsed_keys)); }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(update_in_place_rewrites_only_the_files_that_changed) {
   testing::TempDir tmp;
   std::string out = tmp.path() + "/site";
@@ -430,8 +453,7 @@ BOOST_AUTO_TEST_CASE(all_in_site_and_read_previous_trust_only_intact_files) {
     BOOST_TEST(!writer.AllInSite(in_index));  // a fresh folder has nothing
     BOOST_TEST(!writer.ReadPrevious("index/key", &bytes));
   }
-  BOOST_REQUIRE(
-      BuildFiles(out, {{"index/a", "aaa"}, {"index/key", "k1"}, {"page.html", "p"}}).ok);
+  BOOST_REQUIRE(BuildFiles(out, {{"index/a", "aaa"}, {"index/key", "k1"}, {"page.html", "p"}}).ok);
   auto check = [&](bool all, bool read, const std::string& expect) {
     Diagnostics diags;
     SiteWriter writer(out);
