@@ -195,6 +195,17 @@ bool IsSafeRelativePath(std::string_view rel) {
 
 std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
                            const PageKeys* keys) {
+  if (keys == nullptr) return FormatManifest(files, KeyOf());
+  return FormatManifest(files, [keys](const std::string& rel, const ManifestEntry&, uint64_t* key) {
+    auto it = keys->find(rel);
+    if (it == keys->end()) return false;
+    *key = it->second;
+    return true;
+  });
+}
+
+std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
+                           const KeyOf& key_of) {
   std::string text(kMarkerText);
   text += kManifestHeader;
   char hex[17];
@@ -213,11 +224,14 @@ std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntr
     std::string size = std::to_string(entry.size);
     line(entry.hash, &size, path);
   }
-  if (keys != nullptr && !keys->empty()) {
-    std::vector<std::pair<std::string_view, uint64_t>> sorted(keys->begin(), keys->end());
-    std::sort(sorted.begin(), sorted.end());
-    text += kKeysHeader;
-    for (const auto& [path, key] : sorted) line(key, nullptr, std::string(path));
+  // In the files' (sorted) order, so no sort of their own.
+  bool header = false;
+  uint64_t key = 0;
+  for (const auto& [path, entry] : files) {
+    if (!key_of || !key_of(path, entry, &key)) continue;
+    if (!header) text += kKeysHeader;
+    header = true;
+    line(key, nullptr, path);
   }
   return text;
 }
@@ -604,8 +618,7 @@ bool SiteWriter::Commit(Diagnostics* diags) {
 }
 
 bool SiteWriter::CommitReplace(Diagnostics* diags) {
-  PageKeys keys = ManifestKeys();
-  if (!WriteFileAtomically(staging_ + "/" + kMarkerFile, FormatManifest(produced_, &keys))) {
+  if (!WriteFileAtomically(staging_ + "/" + kMarkerFile, Manifest())) {
     diags->Error(staging_, 0, 0, "cannot write the site marker: " + ErrnoText(),
                  "check free disk space and permissions");
     return false;
@@ -641,20 +654,23 @@ bool SiteWriter::CommitReplace(Diagnostics* diags) {
   return true;
 }
 
-PageKeys SiteWriter::ManifestKeys() const {
-  PageKeys keys;
-  for (const auto& [rel, entry] : produced_) {
-    if (auto set = keys_.find(rel); set != keys_.end()) {
-      keys.emplace(rel, set->second);
-      continue;
-    }
-    auto key = previous_keys_.find(rel);
-    auto before = previous_.find(rel);
-    if (key != previous_keys_.end() && before != previous_.end() && before->second == entry) {
-      keys.emplace(rel, key->second);
-    }
+bool SiteWriter::ManifestKey(const std::string& rel, const ManifestEntry& entry,
+                             uint64_t* key) const {
+  if (auto set = keys_.find(rel); set != keys_.end()) {
+    *key = set->second;
+    return true;
   }
-  return keys;
+  auto previous = previous_keys_.find(rel);
+  auto before = previous_.find(rel);
+  if (previous == previous_keys_.end() || before == previous_.end() || !(before->second == entry))
+    return false;
+  *key = previous->second;
+  return true;
+}
+
+std::string SiteWriter::Manifest() const {
+  return FormatManifest(produced_, [this](const std::string& rel, const ManifestEntry& entry,
+                                          uint64_t* key) { return ManifestKey(rel, entry, key); });
 }
 
 bool SiteWriter::CommitUpdate(Diagnostics* diags) {
@@ -733,8 +749,7 @@ bool SiteWriter::CommitUpdate(Diagnostics* diags) {
 
   // 3. The new manifest, last: until it is written the site counts as
   // half-updated and the next build replaces it.
-  PageKeys keys = ManifestKeys();
-  if (!WriteFileAtomically(marker, FormatManifest(produced_, &keys)))
+  if (!WriteFileAtomically(marker, Manifest()))
     return fail(marker, "cannot write the site marker");
   committed_ = true;
   std::error_code ec;

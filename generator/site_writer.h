@@ -48,6 +48,11 @@ using PageKeys = std::unordered_map<std::string, uint64_t>;
 /// line per page key, sorted by path.
 std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
                            const PageKeys* keys = nullptr);
+/// The key of a file for the manifest; false when it has none.
+using KeyOf = std::function<bool(const std::string& rel, const ManifestEntry&, uint64_t* key)>;
+/// FormatManifest with each file's key from `key_of` (files must be sorted).
+std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
+                           const KeyOf& key_of);
 /// Parses FormatManifest's text; false when it is not a manifest (an older
 /// marker, a damaged file), which makes the next build replace the site.
 /// Page keys go to *keys when given (a key for a path the manifest does not
@@ -188,9 +193,10 @@ class SiteWriter {
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
   /// True when `rel` is a regular file of `entry`'s size in the site folder.
   bool OnDisk(const std::string& rel, const ManifestEntry& entry) const;
-  /// The page keys for the manifest of what this build produced (see
+  /// The manifest of what this build produced, with the page keys (see
   /// SetPageKeys).
-  PageKeys ManifestKeys() const;
+  std::string Manifest() const;
+  bool ManifestKey(const std::string& rel, const ManifestEntry& entry, uint64_t* key) const;
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);
 
