@@ -30,6 +30,13 @@ void SetValue(mu::data* d, const std::string& key, V&& value) {
   (*d)[key] = mu::data(std::forward<V>(value));
 }
 
+// Appends `value` to the list `list` by moving it: kainjow's push_back takes
+// a const reference and deep-copies, which for the A-Z and pathway pages
+// copied every item of every group again (list_value() is the list itself).
+void PushBack(mu::data* list, mu::data&& value) {
+  const_cast<mu::list&>(list->list_value()).push_back(std::move(value));
+}
+
 void SetIf(mu::data* d, const std::string& key, const std::string& value) {
   if (!value.empty()) SetValue(d, key, value);
 }
@@ -58,7 +65,7 @@ mu::data Link(const std::string& text, const std::string& href) {
 
 mu::data StringList(const std::vector<std::string>& items) {
   mu::data list{mu::data::type::list};
-  for (const std::string& s : items) list.push_back(mu::data{"text", s});
+  for (const std::string& s : items) PushBack(&list, mu::data{"text", s});
   return list;
 }
 
@@ -380,7 +387,7 @@ class SiteRenderer {
   // (list pages hold thousands of them).
   mu::data CardList(const std::vector<const Service*>& services) const {
     mu::data list{mu::data::type::list};
-    for (const Service* s : services) list.push_back(RenderContext::Reference(&CardData(*s)));
+    for (const Service* s : services) PushBack(&list, RenderContext::Reference(&CardData(*s)));
     return list;
   }
 
@@ -447,7 +454,7 @@ class SiteRenderer {
 
   static mu::data Breadcrumbs(std::initializer_list<std::pair<std::string, std::string>> items) {
     mu::data list{mu::data::type::list};
-    for (const auto& [text, href] : items) list.push_back(Link(text, href));
+    for (const auto& [text, href] : items) PushBack(&list, Link(text, href));
     return list;
   }
 
@@ -620,14 +627,14 @@ class SiteRenderer {
         mu::data cell;
         SetValue(&cell, "tier_name", cat_.taxonomy.tiers[t].name);
         mu::data items{mu::data::type::list};
-        for (const Service* s : services) items.push_back(Item(*s));
+        for (const Service* s : services) PushBack(&items, Item(*s));
         Put(&cell, "services", std::move(items));
         SetValue(&cell, "empty", services.empty());
         gaps += services.empty();
-        cell_list.push_back(cell);
+        PushBack(&cell_list, std::move(cell));
       }
       Put(&row, "cells", std::move(cell_list));
-      rows.push_back(row);
+      PushBack(&rows, std::move(row));
     }
     Put(&page, "columns", std::move(columns));
     Put(&page, "rows", std::move(rows));
@@ -659,13 +666,16 @@ class SiteRenderer {
       SetValue(&l, "letter", letter == "#" ? "Other" : letter);
       SetValue(&l, "id", id);
       SetValue(&l, "has_services", has);
-      letters.push_back(l);
-      if (!has) continue;
+      if (!has) {
+        PushBack(&letters, std::move(l));
+        continue;
+      }
       mu::data g = l;
+      PushBack(&letters, std::move(l));
       mu::data items{mu::data::type::list};
-      for (const Service* s : it->second) items.push_back(Item(*s));
+      for (const Service* s : it->second) PushBack(&items, Item(*s));
       Put(&g, "services", std::move(items));
-      groups.push_back(g);
+      PushBack(&groups, std::move(g));
     }
     mu::data page = PageData("Services A to Z", "Every service in the directory, A to Z.");
     Put(&page, "letters", std::move(letters));
@@ -792,7 +802,7 @@ class SiteRenderer {
     if (!s.CoversAllAreas()) {
       for (const std::string& slug : s.areas) {
         if (const Area* a = cat_.taxonomy.FindArea(slug)) {
-          areas.push_back(Link(a->name, "areas/" + a->slug + "/"));
+          PushBack(&areas, Link(a->name, "areas/" + a->slug + "/"));
         }
       }
     }
@@ -833,7 +843,7 @@ class SiteRenderer {
       SetValue(&row, "text", FormatHours(h));
       SetOrFalse(&row, "channel", h.channel.empty() ? "" : DeliveryLabel(h.channel));
       SetOrFalse(&row, "note", h.note);
-      hours.push_back(row);
+      PushBack(&hours, std::move(row));
     }
     Put(&page, "hours", std::move(hours));
     SetValue(&page, "has_hours", !s.hours.empty());
@@ -850,7 +860,7 @@ class SiteRenderer {
       SetOrFalse(&d, "name", l.name);
       SetOrFalse(&d, "address", l.address);
       SetOrFalse(&d, "postcode", l.postcode);
-      locations.push_back(d);
+      PushBack(&locations, std::move(d));
     }
     Put(&page, "locations", std::move(locations));
     SetValue(&page, "has_locations", !s.locations.empty());
@@ -858,7 +868,7 @@ class SiteRenderer {
     mu::data categories{mu::data::type::list};
     for (const std::string& slug : s.categories) {
       if (const Category* c = cat_.taxonomy.FindCategory(slug)) {
-        categories.push_back(Link(c->name, "categories/" + c->slug + "/"));
+        PushBack(&categories, Link(c->name, "categories/" + c->slug + "/"));
       }
     }
     Put(&page, "categories", std::move(categories));
@@ -883,7 +893,7 @@ class SiteRenderer {
     for (const std::string& slug : s.related) {
       const Service* r = cat_.FindService(slug);
       if (r != nullptr && r->IsPublished())
-        related.push_back(RenderContext::Reference(&CardData(*r)));
+        PushBack(&related, RenderContext::Reference(&CardData(*r)));
     }
     SetValue(&page, "has_related", !related.is_empty_list());
     Put(&page, "related", std::move(related));
@@ -902,10 +912,10 @@ class SiteRenderer {
                    UrlEncode("Wrong listing: " + s.name + " (" + s.slug + ")"));
     }
     mu::data crumbs{mu::data::type::list};
-    crumbs.push_back(Link("Home", ""));
+    PushBack(&crumbs, Link("Home", ""));
     if (!s.categories.empty()) {
       if (const Category* c = cat_.taxonomy.FindCategory(s.categories[0])) {
-        crumbs.push_back(Link(c->name, "categories/" + c->slug + "/"));
+        PushBack(&crumbs, Link(c->name, "categories/" + c->slug + "/"));
       }
     }
     Put(&page, "breadcrumbs", std::move(crumbs));
