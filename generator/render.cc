@@ -704,10 +704,7 @@ class SiteRenderer {
         RenderService(*s, d);
       });
     }
-    jobs.emplace_back([this](Diagnostics* d) {
-      WriteOpenData(cat_, writer_, d,
-                    memo_ != nullptr && memo_->persistent() ? &memo_->open_data : nullptr);
-    });
+    jobs.emplace_back([this](Diagnostics* d) { RenderOpenData(d); });
     for (const Category& c : cat_.taxonomy.categories) {
       jobs.emplace_back([this, &c](Diagnostics* d) { RenderCategory(c, d); });
     }
@@ -744,6 +741,30 @@ class SiteRenderer {
       key.Add(r != nullptr && r->IsPublished() ? CardOf(*r).key : 0);
     }
     return key.value();
+  }
+
+  // data/services.json is made from every published entry and the taxonomy
+  // (area and category names) only: with its key unchanged it is kept (a
+  // build over its own output spared ~100 ms of JSON at 10,000 entries).
+  void RenderOpenData(Diagnostics* diags) {
+    const std::string rel = "data/services.json";
+    uint64_t key = 0;
+    if (memo_ != nullptr) {
+      InputKey k;
+      k.Add("open data").Add(ProgramHash()).Add(cat_.taxonomy.source_hash);
+      k.Add(static_cast<uint64_t>(published_.size()));
+      for (const Service* s : published_) k.Add(s->slug).Add(s->source_hash);
+      key = k.value();
+      if (memo_->Matches(rel, key) && writer_->Keep(rel)) {
+        memo_->Record(rel, key, /*kept=*/true, /*page=*/false);
+        return;
+      }
+    }
+    if (WriteOpenData(cat_, writer_, diags,
+                      memo_ != nullptr && memo_->persistent() ? &memo_->open_data : nullptr) &&
+        memo_ != nullptr) {
+      memo_->Record(rel, key, /*kept=*/false, /*page=*/false);
+    }
   }
 
   // For a page kept on a key from the manifest (no text known): makes the
@@ -1031,13 +1052,13 @@ bool RenderMemo::Matches(const std::string& rel, uint64_t key) const {
   return it != keys_.end() && it->second.has && it->second.value == key;
 }
 
-void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept) {
+void RenderMemo::Record(const std::string& rel, uint64_t key, bool kept, bool page) {
   std::lock_guard<std::mutex> lock(mutex_);
   Versions<uint64_t>& v = keys_[rel];
   v.next = key;
   v.build = build_;
   v.carried = false;
-  ++(kept ? kept_ : rendered_);
+  if (page) ++(kept ? kept_ : rendered_);
 }
 
 bool RenderMemo::CanKeepService(const std::string& rel, uint64_t key, const std::string& slug,

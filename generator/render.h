@@ -52,15 +52,16 @@ class RenderMemo {
   /// The open-data export's parts, committed and discarded with the pages.
   OpenDataMemo open_data;
 
-  /// Pages the last build rendered / kept unchanged.
+  /// Pages the last build rendered / kept unchanged (HTML pages only).
   size_t rendered() const { return rendered_; }
   size_t kept() const { return kept_; }
 
   // For the renderer (thread-safe):
   /// True when the last committed build made `rel` under `key`.
   bool Matches(const std::string& rel, uint64_t key) const;
-  /// Notes that this build made (or kept) `rel` under `key`.
-  void Record(const std::string& rel, uint64_t key, bool kept);
+  /// Notes that this build made (or kept) `rel` under `key`; a `page`
+  /// counts in rendered() or kept() (data/services.json does not).
+  void Record(const std::string& rel, uint64_t key, bool kept, bool page = true);
   /// The plain text of a body as last rendered under `source_hash`; false
   /// when not known.
   bool Text(const std::string& slug, uint64_t source_hash, std::string* text) const;

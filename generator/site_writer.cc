@@ -749,8 +749,7 @@ bool SiteWriter::CommitUpdate(Diagnostics* diags) {
 
   // 3. The new manifest, last: until it is written the site counts as
   // half-updated and the next build replaces it.
-  if (!WriteFileAtomically(marker, Manifest()))
-    return fail(marker, "cannot write the site marker");
+  if (!WriteFileAtomically(marker, Manifest())) return fail(marker, "cannot write the site marker");
   committed_ = true;
   std::error_code ec;
   fs::remove_all(staging_, ec);  // only empty folders are left in it

@@ -1382,8 +1382,8 @@ class Checker {
           if (stamp[j] == i) continue;
           stamp[j] = i;
           // Acknowledgement last: it is looked up only for the rare alike pair.
-          if (Jaccard(names[i], names[j]) >= kSimilarity &&
-              Jaccard(summary(i), summary(j)) >= kSimilarity && !Acknowledged(sv[i], sv[j])) {
+          if (SimilarEnough(names[i], names[j]) && SimilarEnough(summary(i), summary(j)) &&
+              !Acknowledged(sv[i], sv[j])) {
             best = j;
             break;
           }
@@ -1395,6 +1395,33 @@ class Checker {
       }
       for (size_t k = 0; k < prefix && k < n; ++k) index[order[k]].push_back(i);
     }
+  }
+
+  // Jaccard(a, b) >= kSimilarity, giving up as soon as even every element
+  // still to come could not lift it there: most candidate pairs differ in
+  // their first words, and comparing them whole was a third of this pass.
+  template <typename T>
+  static bool SimilarEnough(const std::vector<T>& a, const std::vector<T>& b) {
+    const size_t total = a.size() + b.size();
+    auto similarity = [total](size_t common) {  // as Jaccard computes it
+      size_t all = total - common;
+      return all == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(all);
+    };
+    if (similarity(std::min(a.size(), b.size())) < kSimilarity) return false;
+    size_t common = 0, i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+      if (a[i] == b[j]) {
+        ++common, ++i, ++j;
+        continue;
+      }
+      if (a[i] < b[j]) {
+        ++i;
+      } else {
+        ++j;
+      }
+      if (similarity(common + std::min(a.size() - i, b.size() - j)) < kSimilarity) return false;
+    }
+    return similarity(common) >= kSimilarity;
   }
 
   // Jaccard similarity of two sorted sets.
