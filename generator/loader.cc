@@ -1345,11 +1345,29 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   // With a cache, an entry whose file still has the stamp it had when it was
   // parsed is taken from the cache instead. The cache is only read here
   // (each thread takes distinct entries); it is updated after the join.
-  auto load = [cache, in_place, &previous, &services](size_t i, EntryFile* e) {
+  // Stamps are taken relative to the services folder: a full path is
+  // walked component by component, and 10,000 such walks were a third of
+  // serve's load.
+  int services_fd = -1;
+  if (cache != nullptr)
+    services_fd = ::open(services_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct CloseFd {
+    int fd;
+    ~CloseFd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_services{services_fd};
+  const size_t name_at = dir_prefix.size();
+  auto load = [cache, in_place, &previous, &services, services_fd, name_at](size_t i,
+                                                                            EntryFile* e) {
     Service* service = &services[i];
     if (cache != nullptr) {
       struct stat st;
-      if (::lstat(e->path.c_str(), &st) == 0) e->stamp = StampOf(st);
+      int stat_result =
+          services_fd >= 0 && e->path.size() > name_at
+              ? ::fstatat(services_fd, e->path.c_str() + name_at, &st, AT_SYMLINK_NOFOLLOW)
+              : ::lstat(e->path.c_str(), &st);
+      if (stat_result == 0) e->stamp = StampOf(st);
       auto it = cache->entries_.find(e->path);
       if (it != cache->entries_.end()) e->cached = &it->second;
       using Entry = EntryCache::Entry;
