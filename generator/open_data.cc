@@ -502,12 +502,19 @@ std::string OpenDataJson(const Catalogue& catalogue) {
 }
 
 void OpenDataMemo::Commit() {
+  // A build that kept the whole file (its key unchanged, see render.cc)
+  // made no parts: the previous ones still describe the file.
+  if (!made_) return;
   parts_ = std::move(next_parts_);
   next_parts_.clear();
   file_key_ = next_file_key_;
+  made_ = false;
 }
 
-void OpenDataMemo::Discard() { next_parts_.clear(); }
+void OpenDataMemo::Discard() {
+  next_parts_.clear();
+  made_ = false;
+}
 
 bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* diags,
                    OpenDataMemo* memo) {
@@ -516,6 +523,7 @@ bool WriteOpenData(const Catalogue& catalogue, SiteWriter* writer, Diagnostics* 
     // Each service's part is reused while its entry and the taxonomy (names
     // of areas and categories) are unchanged; the file is kept when every
     // part's text is.
+    memo->made_ = true;
     memo->next_parts_.clear();
     memo->next_parts_.reserve(catalogue.services.size());
     uint64_t file_key = XXH3_64bits_withSeed("oruk", 4, catalogue.services.size());

@@ -29,10 +29,12 @@ std::string OpenDataJson(const Catalogue& catalogue);
 class OpenDataMemo {
  public:
   /// After a build whose output was committed: its parts become the ones
-  /// the next build compares with.
+  /// the next build compares with (a build that made none keeps the old).
   void Commit();
   /// After a failed build: forgets what it made.
   void Discard();
+  /// Services whose part of the file is remembered.
+  size_t parts() const { return parts_.size(); }
 
  private:
   friend bool WriteOpenData(const Catalogue&, SiteWriter*, Diagnostics*, OpenDataMemo*);
@@ -44,6 +46,7 @@ class OpenDataMemo {
   };
   std::unordered_map<std::string, Part> parts_, next_parts_;  // by slug
   uint64_t file_key_ = 0, next_file_key_ = 0;
+  bool made_ = false;  ///< This build made the parts in next_parts_.
 };
 
 /// Writes data/services.json into `writer` (streamed in pieces). With a

@@ -425,8 +425,13 @@ BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
   BOOST_REQUIRE(first.ok);
   std::string footer = ReadFile(templates + "/partials/footer.mustache");
   WriteFile(templates + "/partials/footer.mustache", footer + "<p>Changed footer</p>\n");
+  const size_t parts = memo.open_data.parts();
+  BOOST_TEST(parts > 0u);
   MemoBuild edited = BuildWithMemo(c, templates, out, &memo);
   BOOST_REQUIRE(edited.ok);
+  // data/services.json does not depend on the templates: kept, and the
+  // open-data parts stay remembered for the next entry edit.
+  BOOST_TEST(memo.open_data.parts() == parts);
   BOOST_TEST(edited.kept == 0u);
   BOOST_TEST(edited.rendered == first.rendered);
   ExpectSameAsClean(c, templates, out);
