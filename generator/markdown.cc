@@ -158,7 +158,7 @@ bool IsSafeUrl(std::string_view url) {
          scheme == "sms";
 }
 
-MarkdownResult RenderMarkdown(std::string_view markdown) {
+MarkdownResult RenderMarkdown(std::string_view markdown, bool html_wanted) {
   EnsureExtensionsRegistered();
   MarkdownResult result;
   // CMARK_OPT_UNSAFE is not set, so raw HTML and javascript: URLs are already
@@ -259,6 +259,10 @@ MarkdownResult RenderMarkdown(std::string_view markdown) {
     }
   }
 
+  if (!html_wanted) {
+    AppendPlainText(root.get(), &result.text);
+    return result;
+  }
   char* html =
       cmark_render_html(root.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
   if (html == nullptr) {

@@ -36,8 +36,10 @@ bool IsSafeUrl(std::string_view url);
 
 /// Renders a Markdown body to HTML as described above, and its plain text
 /// from the same parse. Thread-safe (cmark_parser_finish is serialised, see
-/// markdown.cc).
-MarkdownResult RenderMarkdown(std::string_view markdown);
+/// markdown.cc). With `html` false only the text is made (html stays empty
+/// and the HTML size is not checked): for a body whose page was already
+/// made from the same bytes, when only the search index needs its words.
+MarkdownResult RenderMarkdown(std::string_view markdown, bool html = true);
 
 }  // namespace signpost
 

@@ -773,7 +773,8 @@ class SiteRenderer {
   // over the kept entry), and fails, as usual.
   bool KeptBodyText(const Service& s, size_t index) {
     if (texts_ == nullptr && !memo_->persistent()) return true;
-    MarkdownResult body = RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body);
+    MarkdownResult body =
+        RenderMarkdown(bodies_ != nullptr ? (*bodies_)[index] : s.body, /*html=*/false);
     if (!body.ok) return false;
     if (bodies_ != nullptr) std::string().swap((*bodies_)[index]);
     if (memo_->persistent()) memo_->RecordText(s.slug, s.source_hash, body.text);

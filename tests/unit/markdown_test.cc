@@ -279,8 +279,17 @@ BOOST_AUTO_TEST_CASE(plain_text_has_the_words_a_reader_sees) {
     MarkdownResult r = RenderMarkdown(c.markdown);
     BOOST_TEST(r.ok);
     BOOST_TEST(r.text == c.text, c.markdown);
+    // Text only (a kept page's body, for the search index): the same words,
+    // no HTML.
+    MarkdownResult text_only = RenderMarkdown(c.markdown, /*html=*/false);
+    BOOST_TEST(text_only.ok);
+    BOOST_TEST(text_only.text == c.text, c.markdown);
+    BOOST_TEST(text_only.html.empty());
   }
   BOOST_TEST(RenderMarkdown(std::string(5000, '>') + " deep words").text == "deep words\n");
+  // Phone numbers in links are kept together in the text as on the page.
+  const char* phone = "Call [01632 960 123](tel:+441632960123) now";
+  BOOST_TEST(RenderMarkdown(phone, false).text == RenderMarkdown(phone).text);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
