@@ -196,6 +196,7 @@ class SiteWriter {
   /// The manifest of what this build produced, with the page keys (see
   /// SetPageKeys).
   std::string Manifest() const;
+  /// The key the manifest records for `rel` (see SetPageKeys); false: none.
   bool ManifestKey(const std::string& rel, const ManifestEntry& entry, uint64_t* key) const;
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);

@@ -1403,7 +1403,7 @@ class Checker {
   template <typename T>
   static bool SimilarEnough(const std::vector<T>& a, const std::vector<T>& b) {
     const size_t total = a.size() + b.size();
-    auto similarity = [total](size_t common) {  // as Jaccard computes it
+    auto similarity = [total](size_t common) {  // |A ∩ B| / |A ∪ B|
       size_t all = total - common;
       return all == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(all);
     };
@@ -1422,23 +1422,6 @@ class Checker {
       if (similarity(common + std::min(a.size() - i, b.size() - j)) < kSimilarity) return false;
     }
     return similarity(common) >= kSimilarity;
-  }
-
-  // Jaccard similarity of two sorted sets.
-  template <typename T>
-  static double Jaccard(const std::vector<T>& a, const std::vector<T>& b) {
-    size_t common = 0, i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
-      if (a[i] == b[j]) {
-        ++common, ++i, ++j;
-      } else if (a[i] < b[j]) {
-        ++i;
-      } else {
-        ++j;
-      }
-    }
-    size_t all = a.size() + b.size() - common;
-    return all == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(all);
   }
 
   const Catalogue& c_;
