@@ -102,7 +102,7 @@ struct SiteConfig {
   /// Where each key was written ("title", "review.warn_after_days",
   /// "crisis_contacts[1].phone"); filled by the loader for diagnostics.
   KeyPositions positions;
-  bool loaded = false;       ///< False when site.toml was missing or unusable.
+  bool loaded = false;  ///< False when site.toml was missing or unusable.
   uint64_t source_hash = 0;  ///< XXH3-64 of the file's bytes.
 };
 
@@ -138,7 +138,7 @@ struct Taxonomy {
   std::vector<Area> areas;
   /// Where each key was written ("tiers[0].slug", "areas[2].postcodes[1]").
   KeyPositions positions;
-  bool loaded = false;       ///< False when taxonomy.toml was missing or unusable.
+  bool loaded = false;  ///< False when taxonomy.toml was missing or unusable.
   uint64_t source_hash = 0;  ///< XXH3-64 of the file's bytes.
 
   const Tier* FindTier(const std::string& slug) const;

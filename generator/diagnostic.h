@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
-#include <string_view>
 #include <unordered_map>
+#include <string_view>
 #include <vector>
 
 namespace signpost {

@@ -607,8 +607,8 @@ bool TomlppMisjudgesAsWhitespace(char32_t c) {
 // it knows), for characters that are not hazards.
 bool TomlppWhitespace(char32_t c) {
   return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 || c == 0x180E ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x2060 || c == 0x3000 ||
-         c == 0xFEFF;
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x2060 ||
+         c == 0x3000 || c == 0xFEFF;
 }
 
 // The code point at `i` in valid UTF-8 (CheckFileEncoding ran first) and
@@ -660,9 +660,8 @@ bool FindTomlppHazard(std::string_view t, int* line, int* column, std::string* m
         if (hazard) {
           report = true;
           *message = "TOML syntax error: unexpected character '" + shown + "'";
-          *hint =
-              "outside double quotes only field names, numbers, true/false and dates may be "
-              "written: put text in double quotes, for example name = \"Caf\xC3\xA9\"";
+          *hint = "outside double quotes only field names, numbers, true/false and dates may be "
+                  "written: put text in double quotes, for example name = \"Caf\xC3\xA9\"";
         } else if (c == '#') {
           in = In::kComment;
         } else if (starts(i, "\"\"\"")) {
@@ -711,9 +710,8 @@ bool FindTomlppHazard(std::string_view t, int* line, int* column, std::string* m
             report = true;
             *message = "TOML syntax error: a line continued with a backslash cannot start with '" +
                        shown + "'";
-            *hint =
-                "the TOML reader cannot read this: remove the backslash at the end of the "
-                "line above, or start this line with another character";
+            *hint = "the TOML reader cannot read this: remove the backslash at the end of the "
+                    "line above, or start this line with another character";
           } else if (!TomlppWhitespace(c) && c != '\n' && c != '\r') {
             continuing = false;
             continue;  // read this character again as string text
@@ -1170,19 +1168,19 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
 
   std::string site_path = (root / "site.toml").string();
   catalogue->site.path = site_path;
-  ReadResult site_result = LoadTomlFile(
-      site_path, sources, diags, &catalogue->site.positions,
-      [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); },
-      &catalogue->site.source_hash);
+  ReadResult site_result =
+      LoadTomlFile(site_path, sources, diags, &catalogue->site.positions,
+                   [&](toml::table& t, Reader* r) { ReadSite(t, r, &catalogue->site); },
+                   &catalogue->site.source_hash);
   catalogue->site.loaded = site_result == ReadResult::kOk;
   io_ok &= site_result != ReadResult::kIoError;
 
   std::string taxonomy_path = (root / "taxonomy.toml").string();
   catalogue->taxonomy.path = taxonomy_path;
-  ReadResult taxonomy_result = LoadTomlFile(
-      taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
-      [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); },
-      &catalogue->taxonomy.source_hash);
+  ReadResult taxonomy_result =
+      LoadTomlFile(taxonomy_path, sources, diags, &catalogue->taxonomy.positions,
+                   [&](toml::table& t, Reader* r) { ReadTaxonomy(t, r, &catalogue->taxonomy); },
+                   &catalogue->taxonomy.source_hash);
   catalogue->taxonomy.loaded = taxonomy_result == ReadResult::kOk;
   io_ok &= taxonomy_result != ReadResult::kIoError;
 

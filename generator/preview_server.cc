@@ -232,7 +232,7 @@ bool FolderWatcher::DrainEvents() {
     ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return any;  // EAGAIN: the queue is empty
-    any = true;              // which file does not matter: the fingerprint decides
+    any = true;  // which file does not matter: the fingerprint decides
     // Only a folder made, moved or gone (or a lost event) can change what
     // must be watched; then WatchAll walks the folders again.
     for (ssize_t at = 0; at < n;) {

@@ -962,7 +962,7 @@ class SiteRenderer {
 
   const Catalogue& cat_;
   SiteWriter* writer_;
-  BodyTexts* texts_;                  // may be null
+  BodyTexts* texts_;  // may be null
   std::vector<std::string>* bodies_;  // may be null: then Service::body
   Theme theme_;
   AssetMap assets_;

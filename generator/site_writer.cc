@@ -175,6 +175,7 @@ void RemoveAbandonedOldSites(const fs::path& out) {
   for (const fs::path& p : abandoned) fs::remove_all(p, ec);
 }
 
+
 }  // namespace
 
 bool IsSafeRelativePath(std::string_view rel) {

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -189,8 +189,9 @@ const RenderContext::Data* FindInItemAt(const RenderContext::Data* item, const s
 // objects, and partials are pasted in at load): calling it gives the
 // target's address in eight bytes, short enough to need no allocation.
 RenderContext::Data RenderContext::Reference(const Data* target) {
-  return Data(kainjow::mustache::basic_partial<std::string>(
-      [target] { return std::string(reinterpret_cast<const char*>(&target), sizeof target); }));
+  return Data(kainjow::mustache::basic_partial<std::string>([target] {
+    return std::string(reinterpret_cast<const char*>(&target), sizeof target);
+  }));
 }
 
 const RenderContext::Data* RenderContext::Resolve(const Data* data) {

@@ -395,8 +395,8 @@ BOOST_AUTO_TEST_CASE(non_ascii_that_toml_handles_goes_to_toml) {
 // the places toml++ reads as possible whitespace are refused.
 BOOST_AUTO_TEST_CASE(accented_letters_in_strings_and_comments_are_text) {
   // "\é" in a one-line string reaches toml++: its own error (unknown escape).
-  Parsed p = Parse(
-      Edit(kEntry, "name = \"Alpha Talking Therapies\"\n", "name = \"Caf\xC3\xA9 \\\xC3\xA9\"\n"));
+  Parsed p = Parse(Edit(kEntry, "name = \"Alpha Talking Therapies\"\n",
+                        "name = \"Caf\xC3\xA9 \\\xC3\xA9\"\n"));
   BOOST_TEST(!p.ok);
   BOOST_TEST_REQUIRE(p.diags.items().size() == 1u);
   BOOST_TEST(p.diags.items()[0].line == 2);

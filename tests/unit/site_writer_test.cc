@@ -453,7 +453,8 @@ BOOST_AUTO_TEST_CASE(all_in_site_and_read_previous_trust_only_intact_files) {
     BOOST_TEST(!writer.AllInSite(in_index));  // a fresh folder has nothing
     BOOST_TEST(!writer.ReadPrevious("index/key", &bytes));
   }
-  BOOST_REQUIRE(BuildFiles(out, {{"index/a", "aaa"}, {"index/key", "k1"}, {"page.html", "p"}}).ok);
+  BOOST_REQUIRE(
+      BuildFiles(out, {{"index/a", "aaa"}, {"index/key", "k1"}, {"page.html", "p"}}).ok);
   auto check = [&](bool all, bool read, const std::string& expect) {
     Diagnostics diags;
     SiteWriter writer(out);
