@@ -416,9 +416,10 @@ class SiteRenderer {
 
   // With a memo, true when `rel` was made from the same inputs last time and
   // is kept as it is; false when it must be rendered.
-  bool KeepIfUnchanged(const std::string& rel, uint64_t key) {
+  // `page`: counts in the memo's kept pages (data/services.json does not).
+  bool KeepIfUnchanged(const std::string& rel, uint64_t key, bool page = true) {
     if (memo_ == nullptr || !memo_->Matches(rel, key) || !writer_->Keep(rel)) return false;
-    memo_->Record(rel, key, /*kept=*/true);
+    memo_->Record(rel, key, /*kept=*/true, page);
     return true;
   }
 
@@ -755,10 +756,7 @@ class SiteRenderer {
       k.Add(static_cast<uint64_t>(published_.size()));
       for (const Service* s : published_) k.Add(s->slug).Add(s->source_hash);
       key = k.value();
-      if (memo_->Matches(rel, key) && writer_->Keep(rel)) {
-        memo_->Record(rel, key, /*kept=*/true, /*page=*/false);
-        return;
-      }
+      if (KeepIfUnchanged(rel, key, /*page=*/false)) return;
     }
     if (WriteOpenData(cat_, writer_, diags,
                       memo_ != nullptr && memo_->persistent() ? &memo_->open_data : nullptr) &&

@@ -99,8 +99,7 @@ uint64_t ProgramHash() {
 
 uint64_t SearchIndexInputs(const Catalogue& catalogue) {
   InputKey key;
-  key.Add("signpost search index 1").Add(ProgramBytesHash());
-  key.Add(sqlite3_sourceid()).Add(cmark_version_string());
+  key.Add("signpost search index 1").Add(ProgramHash());
   key.Add(catalogue.site.source_hash).Add(catalogue.taxonomy.source_hash);
   key.Add(uint64_t{catalogue.services.size()});
   for (const Service& s : catalogue.services) key.Add(s.slug).Add(s.source_hash);
