@@ -127,6 +127,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   Diagnostics output_diags;
   SiteWriter writer(options.out_dir);
   writer.set_update_in_place(!options.clean);
+  if (memo != nullptr) writer.set_state(&memo->site);
   bool ok = writer.Begin(&output_diags);
   // Pages are kept when the key they were made under is unchanged: serve
   // remembers keys between its builds; any build (serve's first too) starts
@@ -220,6 +221,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     auto index_start = Clock::now();
     Diagnostics index_diags;
     SiteWriter index_writer(options.out_dir);
+    index_writer.set_state(&memo->site);
     bool index_ok = index_writer.Begin(&index_diags);
     if (index_ok) {
       index_writer.KeepWhere([](std::string_view rel) { return !IsSearchIndexFile(rel); });

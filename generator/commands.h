@@ -96,6 +96,7 @@ struct BuildMemo {
   EntryCache entries;
   ValidateMemo checks;
   RenderMemo pages;
+  SiteState site;  ///< The output folder as the last build committed it.
   bool built = false;  ///< A build through this memo has succeeded.
 };
 

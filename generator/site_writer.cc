@@ -176,6 +176,23 @@ void RemoveAbandonedOldSites(const fs::path& out) {
 }
 
 
+// The identity of the marker file `path` (see SiteState); false when it
+// cannot be read.
+bool StatMarker(const std::string& path, SiteState* id) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  id->device = static_cast<uint64_t>(st.st_dev);
+  id->inode = static_cast<uint64_t>(st.st_ino);
+  id->size = static_cast<uint64_t>(st.st_size);
+  id->mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return true;
+}
+
+bool SameMarker(const SiteState& a, const SiteState& b) {
+  return a.device == b.device && a.inode == b.inode && a.size == b.size &&
+         a.mtime_ns == b.mtime_ns;
+}
+
 }  // namespace
 
 bool IsSafeRelativePath(std::string_view rel) {
@@ -330,9 +347,20 @@ bool SiteWriter::Begin(Diagnostics* diags) {
   }
   RemoveAbandonedOldSites(out);
   if (allow_update_ && fs::is_directory(out, ec)) {
-    std::string marker;
-    update_ = ReadWholeFile((out / kMarkerFile).string(), &marker) &&
-              ParseManifest(marker, &previous_, &previous_keys_);
+    std::string marker_path = (out / kMarkerFile).string();
+    SiteState now;
+    if (state_ != nullptr && state_->valid && StatMarker(marker_path, &now) &&
+        SameMarker(now, *state_)) {
+      // The folder is as this process's last commit left it.
+      previous_ = std::move(state_->files);
+      previous_keys_ = std::move(state_->keys);
+      update_ = trusted_ = true;
+    } else {
+      std::string marker;
+      update_ = ReadWholeFile(marker_path, &marker) &&
+                ParseManifest(marker, &previous_, &previous_keys_);
+    }
+    if (state_ != nullptr) *state_ = SiteState();  // taken, or out of date
     if (!update_) previous_keys_.clear();
     // Every kept file is checked with one fstatat relative to this handle
     // (~11,000 at 10,000 entries) instead of an lstat that walks the whole
@@ -589,6 +617,7 @@ bool SiteWriter::AlreadyInSite(const std::string& rel, const ManifestEntry& entr
 }
 
 bool SiteWriter::OnDisk(const std::string& rel, const ManifestEntry& entry) const {
+  if (trusted_) return true;  // this process committed it (set_state)
   // Someone may have deleted or truncated it by hand.
   struct stat st;
   return ::fstatat(out_fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
@@ -644,6 +673,7 @@ bool SiteWriter::CommitReplace(Diagnostics* diags) {
     } else if (!background_delete_ || !DeleteInBackground(old)) {
       fs::remove_all(old, ec);
     }
+    SaveState(out_ + "/" + kMarkerFile);
     return true;
   }
   if (::rename(staging_.c_str(), out_.c_str()) != 0) {
@@ -652,7 +682,20 @@ bool SiteWriter::CommitReplace(Diagnostics* diags) {
     return false;
   }
   committed_ = true;
+  SaveState(out_ + "/" + kMarkerFile);
   return true;
+}
+
+void SiteWriter::SaveState(const std::string& marker) {
+  if (state_ == nullptr) return;
+  SiteState next;
+  if (!StatMarker(marker, &next)) return;
+  next.files.reserve(produced_.size());
+  // produced_ is not read after the commit: its paths move into the state.
+  for (auto& [rel, entry] : produced_) next.files.emplace(std::move(rel), entry);
+  next.keys = std::move(manifest_keys_);
+  next.valid = true;
+  *state_ = std::move(next);
 }
 
 bool SiteWriter::ManifestKey(const std::string& rel, const ManifestEntry& entry,
@@ -670,8 +713,13 @@ bool SiteWriter::ManifestKey(const std::string& rel, const ManifestEntry& entry,
 }
 
 std::string SiteWriter::Manifest() const {
+  manifest_keys_.clear();
   return FormatManifest(produced_, [this](const std::string& rel, const ManifestEntry& entry,
-                                          uint64_t* key) { return ManifestKey(rel, entry, key); });
+                                          uint64_t* key) {
+    if (!ManifestKey(rel, entry, key)) return false;
+    if (state_ != nullptr) manifest_keys_.emplace(rel, *key);
+    return true;
+  });
 }
 
 bool SiteWriter::CommitUpdate(Diagnostics* diags) {
@@ -754,6 +802,7 @@ bool SiteWriter::CommitUpdate(Diagnostics* diags) {
   committed_ = true;
   std::error_code ec;
   fs::remove_all(staging_, ec);  // only empty folders are left in it
+  SaveState(marker);
   return true;
 }
 

@@ -487,6 +487,75 @@ BOOST_AUTO_TEST_CASE(all_in_site_and_read_previous_trust_only_intact_files) {
   check(false, false, "");
 }
 
+// A long-lived process (serve) starts each build from the folder as its own
+// last commit left it: the same manifest, page keys and tree as a writer
+// that reads the marker, without checking each kept file on disk.
+BOOST_AUTO_TEST_CASE(a_saved_state_stands_for_the_folder_its_commit_left) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  SiteState state;
+  auto build = [&](SiteState* with, const std::map<std::string, std::string>& write,
+                   const std::vector<std::string>& keep, const PageKeys& keys) {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    writer.set_state(with);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    for (const auto& [rel, bytes] : write) BOOST_REQUIRE(writer.Write(rel, bytes, &diags));
+    std::vector<std::string> not_kept;
+    for (const std::string& rel : keep) {
+      if (!writer.Keep(rel)) not_kept.push_back(rel);
+    }
+    writer.SetPageKeys(keys);
+    BOOST_REQUIRE(writer.Commit(&diags));
+    return not_kept;
+  };
+  build(&state, {{"a.html", "aaa"}, {"b/index.html", "bbb"}}, {}, {{"a.html", 7}});
+  BOOST_REQUIRE(state.valid);
+  BOOST_TEST(state.files.size() == 2u);
+  BOOST_TEST(state.keys.at("a.html") == 7u);
+  std::string marker = ReadFile(out + "/" + SiteWriter::kMarkerFile);
+
+  // Keeping everything through the state gives the same marker and keys.
+  BOOST_TEST(build(&state, {}, {"a.html", "b/index.html"}, {}).empty());
+  BOOST_TEST(ReadFile(out + "/" + SiteWriter::kMarkerFile) == marker);
+  BOOST_TEST(state.keys.at("a.html") == 7u);  // carried: the bytes are unchanged
+
+  // Taken on trust: a file deleted by hand is not noticed through the state
+  // (that is its price), but is by any writer that reads the marker.
+  fs::remove(out + "/b/index.html");
+  {
+    SiteState copy = state;
+    BOOST_TEST(build(&copy, {}, {"a.html", "b/index.html"}, {}).empty());
+  }
+  BOOST_TEST(build(nullptr, {{"b/index.html", "bbb"}}, {"a.html"}, {}).empty());
+  BOOST_TEST(ReadFile(out + "/b/index.html") == "bbb");
+
+  // Another build into the folder (here, one without the state) writes a new
+  // marker: the state no longer stands for the folder and is not used.
+  build(&state, {{"a.html", "aaa"}}, {}, {});  // b/ dropped
+  BOOST_REQUIRE(state.valid);
+  build(nullptr, {{"a.html", "aaa"}, {"c.html", "ccc"}}, {}, {});
+  BOOST_TEST(build(&state, {}, {"a.html", "b/index.html", "c.html"}, {}) ==
+                 std::vector<std::string>{"b/index.html"},
+             boost::test_tools::per_element());
+  std::unordered_map<std::string, ManifestEntry> manifest;
+  BOOST_REQUIRE(ParseManifest(ReadFile(out + "/" + SiteWriter::kMarkerFile), &manifest));
+  BOOST_TEST(manifest.size() == 2u);
+  BOOST_TEST(manifest.count("c.html") == 1u);
+
+  // A failed build leaves no state: the next one reads the marker.
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_state(&state);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(writer.Write("a.html", "changed", &diags));
+  }  // never committed
+  BOOST_TEST(!state.valid);
+  BOOST_TEST(ReadFile(out + "/a.html") == "aaa");
+}
+
 // A file written in pieces is the same file as one written whole: same
 // bytes, and the next build's Write() of those bytes finds it unchanged.
 BOOST_AUTO_TEST_CASE(a_streamed_file_equals_one_written_whole) {
