@@ -1361,10 +1361,15 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     Service* service = &services[i];
     if (cache != nullptr) {
       struct stat st;
-      int stat_result =
-          services_fd >= 0 && e->path.size() > name_at
-              ? ::fstatat(services_fd, e->path.c_str() + name_at, &st, AT_SYMLINK_NOFOLLOW)
-              : ::lstat(e->path.c_str(), &st);
+      int stat_result = 0;
+      if (auto walked = cache->walked_.find(e->path); walked != cache->walked_.end()) {
+        st = walked->second;
+      } else {
+        stat_result =
+            services_fd >= 0 && e->path.size() > name_at
+                ? ::fstatat(services_fd, e->path.c_str() + name_at, &st, AT_SYMLINK_NOFOLLOW)
+                : ::lstat(e->path.c_str(), &st);
+      }
       if (stat_result == 0) e->stamp = StampOf(st);
       auto it = cache->entries_.find(e->path);
       if (it != cache->entries_.end()) e->cached = &it->second;
@@ -1404,6 +1409,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   }
   previous.clear();
   if (cache != nullptr) {
+    cache->walked_.clear();  // good for this load only
     // The cache now describes exactly the files of this load (updated in
     // place: rebuilding a map of 10,000 paths cost more than the stats);
     // Restore() gives it their Services after the build.

@@ -158,7 +158,7 @@ UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, s
   return UrlPathKind::kFile;
 }
 
-uint64_t FolderFingerprint(const std::string& dir) {
+uint64_t FolderFingerprint(const std::string& dir, WalkedFiles* walked) {
   uint64_t h = 14695981039346656037ull;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
@@ -171,6 +171,7 @@ uint64_t FolderFingerprint(const std::string& dir) {
     struct stat st;
     std::string line = entry.path().string();
     if (::lstat(line.c_str(), &st) == 0) {
+      if (walked != nullptr) walked->emplace(line, st);
       line += '\0';
       uint64_t fields[] = {static_cast<uint64_t>(st.st_mode), static_cast<uint64_t>(st.st_size),
                            static_cast<uint64_t>(st.st_mtim.tv_sec),
@@ -246,9 +247,10 @@ bool FolderWatcher::DrainEvents() {
   }
 }
 
-uint64_t FolderWatcher::Fingerprint() const {
+uint64_t FolderWatcher::Fingerprint() {
   uint64_t h = 14695981039346656037ull;
-  for (const std::string& dir : dirs_) MixNumber(&h, FolderFingerprint(dir));
+  walked_.clear();
+  for (const std::string& dir : dirs_) MixNumber(&h, FolderFingerprint(dir, &walked_));
   return h;
 }
 

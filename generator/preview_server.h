@@ -4,6 +4,8 @@
 #ifndef SIGNPOST_PREVIEW_SERVER_H_
 #define SIGNPOST_PREVIEW_SERVER_H_
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace httplib {
@@ -40,9 +43,14 @@ enum class UrlPathKind {
 /// the root. On kFile, *file is the resolved absolute path to open.
 UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, std::string* file);
 
+/// The lstat of each file one folder walk found, by its path as the walk
+/// spelled it (the folder it started from, then "/name"...).
+using WalkedFiles = std::unordered_map<std::string, struct stat>;
+
 /// A hash of every name, type, size and modification time below `dir` (not
 /// following symlinks); changes when anything is added, removed or edited.
-uint64_t FolderFingerprint(const std::string& dir);
+/// With `walked`, what each file's lstat gave is added to it.
+uint64_t FolderFingerprint(const std::string& dir, WalkedFiles* walked = nullptr);
 
 /// Remembers the fingerprints of some folders and says when they change.
 /// The fingerprints decide; inotify only says when they are worth taking:
@@ -62,9 +70,13 @@ class FolderWatcher {
   /// True when Changed() is cheap between events (inotify is watching every
   /// folder), so it may be called often.
   bool notified() const { return inotify_fd_ >= 0 && all_watched_; }
+  /// What the last Changed() that walked the folders found (then forgotten):
+  /// the rebuild that follows a change need not stat every entry again.
+  WalkedFiles TakeWalked() { return std::move(walked_); }
 
  private:
-  uint64_t Fingerprint() const;
+  /// Walks every folder (filling walked_) and hashes what it found.
+  uint64_t Fingerprint();
   /// Adds a watch on every folder below dirs_ (again after any event: new
   /// folders appear); all_watched_ says whether that worked for all.
   void WatchAll();
@@ -78,6 +90,7 @@ class FolderWatcher {
   bool all_watched_ = false;
   bool rewatch_ = false;  ///< An event said folders came or went.
   std::chrono::steady_clock::time_point last_walk_;
+  WalkedFiles walked_;
 };
 
 /// Polls `watcher` every `interval` (every 50 ms while it is notified()) and

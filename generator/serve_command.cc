@@ -105,8 +105,11 @@ int RunServe(const ServeOptions& options) {
   FolderWatcher watcher({options.content_dir, options.templates_dir});
   WatchLoop(
       &watcher, kPollInterval, [] { return g_stop != 0; },
-      [&build, &options, &memo] {
+      [&build, &options, &memo, &watcher] {
         std::fprintf(stderr, "change detected: rebuilding\n");
+        // The watcher just walked the folders to see the change: the load
+        // uses what it found instead of stat'ing 10,000 entries again.
+        memo.entries.UseWalked(watcher.TakeWalked());
         BuildResult result = BuildSite(build, &memo);
         if (result.exit_code == kExitOk) {
           std::fprintf(stderr, "rebuilt %zu services in %lld ms (%zu files changed, %zu removed)\n",

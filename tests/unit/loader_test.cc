@@ -1,5 +1,6 @@
 #include "loader.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/test/data/test_case.hpp>
@@ -770,6 +771,70 @@ BOOST_AUTO_TEST_CASE(entry_cache_reparses_only_changed_files) {
   load(&fourth);
   BOOST_TEST(cache.parsed() == 202u);  // all but the broken entry, which has no Service
   BOOST_TEST(fourth == third);
+}
+
+// serve's watcher walks the folder (lstat of every file) just before each
+// rebuild; the load that follows takes those results instead of stat'ing
+// every entry again, once.
+BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
+  TempDir dir;
+  testing::CopyFixture("valid", dir);
+  std::string content = dir.path() + "/content";
+  std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
+  for (int i = 0; i < 150; ++i) {
+    std::string slug = "copy-" + std::to_string(i);
+    dir.Write("content/services/" + slug + ".md", Edit(beta, "Beta Peer Support", "Copy " + slug));
+  }
+  EntryCache cache;
+  auto load = [&] {
+    Catalogue c;
+    SourceMap sources;
+    Diagnostics diags;
+    LoadCatalogue(content, &c, &sources, &diags, &cache);
+    diags.Sort();
+    std::string snapshot = Snapshot(c, diags);
+    cache.Restore(&c);
+    return snapshot;
+  };
+  auto fresh = [&] {
+    Loaded l = Load(content);
+    return Snapshot(l.catalogue, l.diags);
+  };
+  auto walk = [&] {
+    std::unordered_map<std::string, struct stat> walked;
+    for (const auto& e : std::filesystem::directory_iterator(content + "/services")) {
+      struct stat st;
+      BOOST_REQUIRE(::lstat(e.path().c_str(), &st) == 0);
+      walked.emplace(e.path().string(), st);
+    }
+    return walked;
+  };
+  auto edit = [&](const std::string& slug, const std::string& from, const std::string& to) {
+    std::string text = testing::ReadFile(content + "/services/" + slug + ".md");
+    dir.Write("content/services/" + slug + ".md", Edit(text, from, to));
+  };
+  BOOST_TEST(load() == fresh());
+
+  // A walk that saw the edit: that entry alone is parsed again.
+  edit("copy-40", "Copy copy-40", "Copy copy-40 edited");
+  cache.UseWalked(walk());
+  std::string edited = load();
+  BOOST_TEST(cache.parsed() == 1u);
+  BOOST_TEST(edited == fresh());
+  BOOST_TEST(edited.find("Copy copy-40 edited") != std::string::npos);
+
+  // The walk is what the load goes by: an edit made after it is not seen
+  // by this load (the watcher's next walk sees it and rebuilds) ...
+  auto before = walk();
+  edit("copy-41", "Copy copy-41", "Copy copy-41 edited");
+  cache.UseWalked(std::move(before));
+  BOOST_TEST(load() == edited);
+  BOOST_TEST(cache.parsed() == 0u);
+  // ... and a walk is used once: the next load stats the files itself.
+  std::string later = load();
+  BOOST_TEST(cache.parsed() == 1u);
+  BOOST_TEST(later == fresh());
+  BOOST_TEST(later.find("Copy copy-41 edited") != std::string::npos);
 }
 
 // Every entry loads, so a load after an edit gets the previous build's

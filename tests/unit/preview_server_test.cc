@@ -286,6 +286,32 @@ BOOST_AUTO_TEST_CASE(notified_watcher_sees_new_folders_and_replaced_ones) {
   BOOST_TEST(watcher.Changed());
 }
 
+// The walk behind a fingerprint hands over each file's lstat, by path, so
+// a rebuild right after it need not stat every entry again.
+BOOST_AUTO_TEST_CASE(a_watcher_hands_over_what_its_last_walk_found) {
+  ServerFixture f;
+  fs::path content = f.dir / "content";
+  WriteFile(content / "services" / "a.md", "a");
+  WriteFile(content / "site.toml", "title = 'x'");
+  WalkedFiles walked;
+  uint64_t print = FolderFingerprint(content.string(), &walked);
+  BOOST_TEST(print == FolderFingerprint(content.string()));
+  std::string a = (content / "services" / "a.md").string();
+  BOOST_REQUIRE(walked.count(a) == 1u);
+  BOOST_TEST(walked.at(a).st_size == 1);
+  BOOST_TEST(walked.count((content / "services").string()) == 1u);
+  BOOST_TEST(walked.count((content / "site.toml").string()) == 1u);
+
+  FolderWatcher watcher({content.string()});
+  BOOST_TEST(watcher.TakeWalked().count(a) == 1u);  // the first walk
+  BOOST_TEST(watcher.TakeWalked().empty());         // taken once
+  WriteFile(content / "services" / "a.md", "edited");
+  BOOST_TEST(watcher.Changed());
+  WalkedFiles after = watcher.TakeWalked();
+  BOOST_REQUIRE(after.count(a) == 1u);
+  BOOST_TEST(after.at(a).st_size == 6);
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_of_a_missing_folder_is_stable) {
   BOOST_TEST(FolderFingerprint("/nonexistent/signpost/x") ==
              FolderFingerprint("/nonexistent/signpost/x"));
