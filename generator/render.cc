@@ -945,7 +945,27 @@ class SiteRenderer {
   bool WriteSitemap(Diagnostics* diags) {
     std::sort(sitemap_.begin(), sitemap_.end(),
               [](const SitemapEntry& a, const SitemapEntry& b) { return a.path < b.path; });
-    std::string xml =
+    // Made from the base URL and each page's path and date only: kept when
+    // those are unchanged (1.4 MB of XML at 10,000 entries, ~10 ms a rebuild).
+    if (memo_ != nullptr) {
+      InputKey key;
+      key.Add("sitemap").Add(ProgramHash()).Add(cat_.site.base_url);
+      key.Add(static_cast<uint64_t>(sitemap_.size()));
+      for (const SitemapEntry& e : sitemap_) {
+        key.Add(e.path).Add(e.lastmod ? static_cast<uint64_t>(e.lastmod->DaysSinceEpoch()) + 1 : 0);
+      }
+      if (KeepIfUnchanged("sitemap.xml", key.value(), /*page=*/false)) return true;
+      bool ok = WriteSitemapXml(diags);
+      if (ok) memo_->Record("sitemap.xml", key.value(), /*kept=*/false, /*page=*/false);
+      return ok;
+    }
+    return WriteSitemapXml(diags);
+  }
+
+  bool WriteSitemapXml(Diagnostics* diags) {
+    std::string xml;
+    xml.reserve(sitemap_.size() * (cat_.site.base_url.size() + 64) + 256);
+    xml +=
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     for (const SitemapEntry& e : sitemap_) {

@@ -334,6 +334,21 @@ BOOST_AUTO_TEST_CASE(memo_rebuilds_equal_clean_builds) {
   BOOST_TEST(edited.pages_rendered == 1u);
   BOOST_TEST((ReadTree(site.options.out_dir) == clean_tree()));
 
+  // A new review date changes the page and the sitemap's <lastmod>; a
+  // rebuild with nothing else changed keeps the sitemap as it is.
+  std::string text = testing::ReadFile(site.Entry(slug));
+  size_t at = text.find("last_reviewed = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  text.replace(at + 16, 10, "2026-11-20");
+  std::ofstream(site.Entry(slug), std::ios::trunc) << text;
+  BOOST_REQUIRE(BuildSite(site.options, &memo).exit_code == kExitOk);
+  auto reviewed = ReadTree(site.options.out_dir);
+  BOOST_TEST((reviewed == clean_tree()));
+  BOOST_TEST(reviewed["sitemap.xml"].find("/services/" + slug + "/</loc><lastmod>2026-11-20<") !=
+             std::string::npos);
+  BOOST_REQUIRE(BuildSite(site.options, &memo).exit_code == kExitOk);
+  BOOST_TEST((ReadTree(site.options.out_dir) == reviewed));
+
   std::string gone = site.UnreferencedSlug();
   BOOST_REQUIRE(!gone.empty());
   fs::remove(site.Entry(gone));
