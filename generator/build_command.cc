@@ -150,7 +150,6 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     render_ms = MillisecondsSince(render_start);
     ok = render_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
-    writer.SetPageKeys(pages->Recorded());
     ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   } else if (ok) {
@@ -192,7 +191,6 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     output_diags.Append(index_diags);
     ok = render_ok && index_ok && !look_alikes.Finish();
     auto commit_start = Clock::now();
-    writer.SetPageKeys(pages->Recorded());
     ok = ok && writer.Commit(&output_diags);
     commit_ms = MillisecondsSince(commit_start);
   }

@@ -418,7 +418,7 @@ class SiteRenderer {
   // is kept as it is; false when it must be rendered.
   // `page`: counts in the memo's kept pages (data/services.json does not).
   bool KeepIfUnchanged(const std::string& rel, uint64_t key, bool page = true) {
-    if (memo_ == nullptr || !memo_->Matches(rel, key) || !writer_->Keep(rel)) return false;
+    if (memo_ == nullptr || !memo_->Matches(rel, key) || !writer_->Keep(rel, key)) return false;
     memo_->Record(rel, key, /*kept=*/true, page);
     return true;
   }
@@ -448,7 +448,7 @@ class SiteRenderer {
                    "rendering " + dir + file + " failed: " + error);
       return false;
     }
-    if (!writer_->Write(dir + file, html, diags)) return false;
+    if (!writer_->Write(dir + file, html, diags, key)) return false;
     if (memo_ != nullptr && key != 0) memo_->Record(dir + file, key, /*kept=*/false);
     return true;
   }
@@ -762,6 +762,7 @@ class SiteRenderer {
                       memo_ != nullptr && memo_->persistent() ? &memo_->open_data : nullptr) &&
         memo_ != nullptr) {
       memo_->Record(rel, key, /*kept=*/false, /*page=*/false);
+      writer_->SetKey(rel, key);
     }
   }
 
@@ -786,7 +787,7 @@ class SiteRenderer {
     uint64_t key = memo_ != nullptr ? ServiceKey(s) : 0;
     bool has_text = false;
     if (memo_ != nullptr && memo_->CanKeepService(rel, key, s.slug, s.source_hash, &has_text) &&
-        writer_->Keep(rel) && (has_text || KeptBodyText(s, index))) {
+        writer_->Keep(rel, key) && (has_text || KeptBodyText(s, index))) {
       if (has_text) {
         // The body's text is the same as last time: carried over, and a
         // copy for the search index when it is being built beside the pages.
@@ -943,26 +944,32 @@ class SiteRenderer {
   }
 
   bool WriteSitemap(Diagnostics* diags) {
-    std::sort(sitemap_.begin(), sitemap_.end(),
-              [](const SitemapEntry& a, const SitemapEntry& b) { return a.path < b.path; });
     // Made from the base URL and each page's path and date only: kept when
     // those are unchanged (1.4 MB of XML at 10,000 entries, ~10 ms a rebuild).
+    // The entries come from both threads in no fixed order, so the key sums
+    // one hash per entry (any order gives the same sum) and only a sitemap
+    // that is written again needs sorting.
     if (memo_ != nullptr) {
+      uint64_t sum = 0;
+      for (const SitemapEntry& e : sitemap_) {
+        InputKey one;
+        one.Add(e.path).Add(e.lastmod ? static_cast<uint64_t>(e.lastmod->DaysSinceEpoch()) + 1 : 0);
+        sum += one.value();
+      }
       InputKey key;
       key.Add("sitemap").Add(ProgramHash()).Add(cat_.site.base_url);
-      key.Add(static_cast<uint64_t>(sitemap_.size()));
-      for (const SitemapEntry& e : sitemap_) {
-        key.Add(e.path).Add(e.lastmod ? static_cast<uint64_t>(e.lastmod->DaysSinceEpoch()) + 1 : 0);
-      }
+      key.Add(static_cast<uint64_t>(sitemap_.size())).Add(sum);
       if (KeepIfUnchanged("sitemap.xml", key.value(), /*page=*/false)) return true;
-      bool ok = WriteSitemapXml(diags);
+      bool ok = WriteSitemapXml(diags, key.value());
       if (ok) memo_->Record("sitemap.xml", key.value(), /*kept=*/false, /*page=*/false);
       return ok;
     }
     return WriteSitemapXml(diags);
   }
 
-  bool WriteSitemapXml(Diagnostics* diags) {
+  bool WriteSitemapXml(Diagnostics* diags, uint64_t key = 0) {
+    std::sort(sitemap_.begin(), sitemap_.end(),
+              [](const SitemapEntry& a, const SitemapEntry& b) { return a.path < b.path; });
     std::string xml;
     xml.reserve(sitemap_.size() * (cat_.site.base_url.size() + 64) + 256);
     xml +=
@@ -975,7 +982,7 @@ class SiteRenderer {
       xml += "</url>\n";
     }
     xml += "</urlset>\n";
-    return writer_->Write("sitemap.xml", xml, diags);
+    return writer_->Write("sitemap.xml", xml, diags, key);
   }
 
   const Catalogue& cat_;
@@ -1099,16 +1106,6 @@ void RenderMemo::Seed(const PageKeys& keys) {
     v.has = true;
     v.value = key;
   }
-}
-
-PageKeys RenderMemo::Recorded() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  PageKeys keys;
-  keys.reserve(keys_.size());
-  for (const auto& [rel, v] : keys_) {
-    if (v.build == build_) keys.emplace(rel, v.carried ? v.value : v.next);
-  }
-  return keys;
 }
 
 void RenderMemo::KeepService(const std::string& rel, uint64_t key, const std::string& slug,

@@ -39,8 +39,6 @@ class RenderMemo {
   /// Takes page keys a committed build recorded (from the site's manifest)
   /// as this memo's own, for the pages it knows nothing of yet.
   void Seed(const PageKeys& keys);
-  /// The keys of the pages this build made or kept, for the manifest.
-  PageKeys Recorded() const;
   /// Starts recording a build (RenderSite calls it).
   void Begin();
   /// After a build whose output was committed: its keys become the ones the

@@ -213,43 +213,43 @@ bool IsSafeRelativePath(std::string_view rel) {
 
 std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
                            const PageKeys* keys) {
-  if (keys == nullptr) return FormatManifest(files, KeyOf());
-  return FormatManifest(files, [keys](const std::string& rel, const ManifestEntry&, uint64_t* key) {
-    auto it = keys->find(rel);
-    if (it == keys->end()) return false;
-    *key = it->second;
-    return true;
-  });
-}
-
-std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
-                           const KeyOf& key_of) {
   std::string text(kMarkerText);
   text += kManifestHeader;
-  char hex[17];
-  auto line = [&](uint64_t value, const std::string* size, const std::string& path) {
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(value));
-    text += hex;
-    text += ' ';
-    if (size != nullptr) {
-      text += *size;
-      text += ' ';
-    }
-    text += path;
-    text += '\n';
+  size_t bytes = text.size() + kKeysHeader.size();
+  for (const auto& [path, entry] : files) bytes += 2 * (path.size() + 18) + 21;
+  text.reserve(bytes);
+  // ~22,000 lines at 10,000 entries: no snprintf per number.
+  auto hex = [&text](uint64_t value) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    char out[16];
+    for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kDigits[value & 15];
+    text.append(out, 16);
   };
   for (const auto& [path, entry] : files) {
-    std::string size = std::to_string(entry.size);
-    line(entry.hash, &size, path);
+    hex(entry.hash);
+    text += ' ';
+    char size[24];
+    auto [end, ec] = std::to_chars(size, size + sizeof size, entry.size);
+    text.append(size, end);
+    text += ' ';
+    text += path;
+    text += '\n';
   }
   // In the files' (sorted) order, so no sort of their own.
   bool header = false;
-  uint64_t key = 0;
   for (const auto& [path, entry] : files) {
-    if (!key_of || !key_of(path, entry, &key)) continue;
+    uint64_t key = entry.key;
+    if (keys != nullptr) {
+      auto it = keys->find(path);
+      key = it == keys->end() ? 0 : it->second;
+    }
+    if (key == 0) continue;
     if (!header) text += kKeysHeader;
     header = true;
-    line(key, nullptr, path);
+    hex(key);
+    text += ' ';
+    text += path;
+    text += '\n';
   }
   return text;
 }
@@ -283,7 +283,9 @@ bool ParseManifest(std::string_view text, std::unordered_map<std::string, Manife
       std::string_view path = line.substr(17);
       if (!IsSafeRelativePath(path)) return false;
       std::string rel(path);
-      if (!files->count(rel)) return false;
+      auto file = files->find(rel);
+      if (file == files->end()) return false;
+      file->second.key = hash;
       if (keys != nullptr) (*keys)[std::move(rel)] = hash;
       continue;
     }
@@ -353,7 +355,6 @@ bool SiteWriter::Begin(Diagnostics* diags) {
         SameMarker(now, *state_)) {
       // The folder is as this process's last commit left it.
       previous_ = std::move(state_->files);
-      previous_keys_ = std::move(state_->keys);
       update_ = trusted_ = true;
     } else {
       std::string marker;
@@ -420,10 +421,11 @@ bool SiteWriter::EnsureParent(std::string_view rel, Diagnostics* diags) {
   return MakeDirs(staging_ + "/" + std::string(rel.substr(0, slash)), diags);
 }
 
-bool SiteWriter::Write(std::string_view rel, std::string_view bytes, Diagnostics* diags) {
+bool SiteWriter::Write(std::string_view rel, std::string_view bytes, Diagnostics* diags,
+                       uint64_t key) {
   if (staging_.empty()) return false;
   if (!IsSafeRelativePath(rel)) return EnsureParent(rel, diags);  // reports it
-  ManifestEntry entry{bytes.size(), Hash(bytes)};
+  ManifestEntry entry{bytes.size(), Hash(bytes), key};
   if (update_ && rel != kMarkerFile) {
     if (AlreadyInSite(std::string(rel), entry)) {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -451,13 +453,15 @@ bool SiteWriter::Write(std::string_view rel, std::string_view bytes, Diagnostics
   return true;
 }
 
-bool SiteWriter::Keep(std::string_view rel) {
+bool SiteWriter::Keep(std::string_view rel, uint64_t key) {
   if (!update_ || staging_.empty()) return false;
   std::string path(rel);
   auto it = previous_.find(path);
   if (it == previous_.end() || !OnDisk(path, it->second)) return false;
+  ManifestEntry entry = it->second;
+  if (key != 0) entry.key = key;
   std::lock_guard<std::mutex> lock(mutex_);
-  produced_.emplace_back(std::move(path), it->second);
+  produced_.emplace_back(std::move(path), entry);
   bytes_written_ += it->second.size;
   ++files_written_;
   return true;
@@ -488,12 +492,17 @@ bool SiteWriter::AllInSite(const std::function<bool(std::string_view rel)>& matc
   return found > 0;
 }
 
+void SiteWriter::SetKey(std::string_view rel, uint64_t key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  keys_[std::string(rel)] = key;
+}
+
 bool SiteWriter::ReadPrevious(std::string_view rel, std::string* bytes) {
   if (!update_ || staging_.empty()) return false;
   auto it = previous_.find(std::string(rel));
   if (it == previous_.end()) return false;
   if (ReadWholeFile(out_ + "/" + std::string(rel), bytes) &&
-      ManifestEntry{bytes->size(), Hash(*bytes)} == it->second) {
+      ManifestEntry{bytes->size(), Hash(*bytes)}.SameBytes(it->second)) {
     return true;
   }
   // Changed by hand, possibly to the same size: AlreadyInSite compares
@@ -613,7 +622,7 @@ bool SiteWriter::CopyFile(const std::string& source, std::string_view rel, Diagn
 bool SiteWriter::AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const {
   // The manifest says so and the file is still there with that size.
   auto it = previous_.find(rel);
-  return it != previous_.end() && it->second == entry && OnDisk(rel, entry);
+  return it != previous_.end() && it->second.SameBytes(entry) && OnDisk(rel, entry);
 }
 
 bool SiteWriter::OnDisk(const std::string& rel, const ManifestEntry& entry) const {
@@ -691,35 +700,29 @@ void SiteWriter::SaveState(const std::string& marker) {
   SiteState next;
   if (!StatMarker(marker, &next)) return;
   next.files.reserve(produced_.size());
-  // produced_ is not read after the commit: its paths move into the state.
+  // produced_ (with the keys Manifest() gave it) is not read after the
+  // commit: its paths move into the state.
   for (auto& [rel, entry] : produced_) next.files.emplace(std::move(rel), entry);
-  next.keys = std::move(manifest_keys_);
   next.valid = true;
   *state_ = std::move(next);
 }
 
-bool SiteWriter::ManifestKey(const std::string& rel, const ManifestEntry& entry,
-                             uint64_t* key) const {
-  if (auto set = keys_.find(rel); set != keys_.end()) {
-    *key = set->second;
-    return true;
+std::string SiteWriter::Manifest() {
+  // Pages come with their keys (Write, Keep); the rest get SetKey's, or
+  // keep the previous build's key when their bytes are unchanged.
+  for (auto& [rel, entry] : produced_) {
+    if (!keys_.empty()) {  // a few files at most: SetKey's come first
+      if (auto set = keys_.find(rel); set != keys_.end()) {
+        entry.key = set->second;
+        continue;
+      }
+    }
+    if (entry.key != 0) continue;
+    auto before = previous_.find(rel);
+    if (before != previous_.end() && before->second.SameBytes(entry))
+      entry.key = before->second.key;
   }
-  auto previous = previous_keys_.find(rel);
-  auto before = previous_.find(rel);
-  if (previous == previous_keys_.end() || before == previous_.end() || !(before->second == entry))
-    return false;
-  *key = previous->second;
-  return true;
-}
-
-std::string SiteWriter::Manifest() const {
-  manifest_keys_.clear();
-  return FormatManifest(produced_, [this](const std::string& rel, const ManifestEntry& entry,
-                                          uint64_t* key) {
-    if (!ManifestKey(rel, entry, key)) return false;
-    if (state_ != nullptr) manifest_keys_.emplace(rel, *key);
-    return true;
-  });
+  return FormatManifest(produced_);
 }
 
 bool SiteWriter::CommitUpdate(Diagnostics* diags) {

@@ -36,27 +36,27 @@ bool IsSafeRelativePath(std::string_view rel);
 struct ManifestEntry {
   uint64_t size = 0;
   uint64_t hash = 0;  ///< XXH3-64 of the bytes.
+  /// What the file was made from (RenderMemo's key); 0: none recorded.
+  uint64_t key = 0;
   bool operator==(const ManifestEntry&) const = default;
+  /// The same bytes (size and hash), whatever the keys.
+  bool SameBytes(const ManifestEntry& o) const { return size == o.size && hash == o.hash; }
 };
 
 /// What each page was made from (RenderMemo's key), by path.
 using PageKeys = std::unordered_map<std::string, uint64_t>;
 
 /// The manifest text stored in the marker file: a header line, then one
-/// "<16 hex hash> <size> <path>" line per file, sorted by path; then, when
-/// `keys` is given and not empty, a "keys" line and one "<16 hex key> <path>"
-/// line per page key, sorted by path.
+/// "<16 hex hash> <size> <path>" line per file, in the order given (sorted by
+/// path); then, when any file has a key, a "keys" line and one
+/// "<16 hex key> <path>" line per such file, in the same order. The keys are
+/// the entries' own, or with `keys`, those instead.
 std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
                            const PageKeys* keys = nullptr);
-/// The key of a file for the manifest; false when it has none.
-using KeyOf = std::function<bool(const std::string& rel, const ManifestEntry&, uint64_t* key)>;
-/// FormatManifest with each file's key from `key_of` (files must be sorted).
-std::string FormatManifest(const std::vector<std::pair<std::string, ManifestEntry>>& files,
-                           const KeyOf& key_of);
 /// Parses FormatManifest's text; false when it is not a manifest (an older
 /// marker, a damaged file), which makes the next build replace the site.
-/// Page keys go to *keys when given (a key for a path the manifest does not
-/// list makes it invalid).
+/// Each file's key goes into its entry, and to *keys when given (a key for
+/// a path the manifest does not list makes it invalid).
 bool ParseManifest(std::string_view text, std::unordered_map<std::string, ManifestEntry>* files,
                    PageKeys* keys = nullptr);
 
@@ -75,8 +75,7 @@ struct SiteState {
   bool valid = false;
   uint64_t device = 0, inode = 0, size = 0;
   int64_t mtime_ns = 0;
-  std::unordered_map<std::string, ManifestEntry> files;
-  PageKeys keys;
+  std::unordered_map<std::string, ManifestEntry> files;  ///< With their keys.
 };
 
 /// One output file written piece by piece, for exports too large to build
@@ -130,13 +129,14 @@ class SiteWriter {
   /// Writes `bytes` to the relative path `rel` inside the staging folder,
   /// creating parent folders; when updating in place and the site already
   /// holds exactly these bytes there, writes nothing. Thread-safe.
-  bool Write(std::string_view rel, std::string_view bytes, Diagnostics* diags);
+  /// `key`: what the file was made from, for the manifest (0: none).
+  bool Write(std::string_view rel, std::string_view bytes, Diagnostics* diags, uint64_t key = 0);
   /// Keeps the file `rel` exactly as the previous build made it, without its
   /// bytes: for a stage that knows its inputs are unchanged (an incremental
   /// build). True when updating in place and the site still holds that file
   /// as the manifest records it; otherwise false, and the caller must write
-  /// it. Thread-safe.
-  bool Keep(std::string_view rel);
+  /// it. `key` is recorded with it (0: the key the manifest had). Thread-safe.
+  bool Keep(std::string_view rel, uint64_t key = 0);
   /// Keep() for every file of the previous build whose path satisfies
   /// `keep` (e.g. the search index while only pages are rebuilt); returns
   /// how many were kept.
@@ -185,13 +185,14 @@ class SiteWriter {
   bool updating_in_place() const { return update_; }
   /// The page keys the previous build recorded in its manifest (empty when
   /// replacing the site): a later process's RenderMemo starts from them, so
-  /// `signpost build` over its own output renders only what changed.
+  /// `signpost build` over its own output renders only what changed. Empty
+  /// when the build started from a SiteState (its process has its own).
   const PageKeys& previous_keys() const { return previous_keys_; }
-  /// The keys of the pages this build made or kept, for the manifest. A file
-  /// without one this build keeps the previous key when its bytes are
-  /// unchanged (the key still names inputs that make exactly these bytes).
-  /// Call before Commit().
-  void SetPageKeys(PageKeys keys) { keys_ = std::move(keys); }
+  /// Records `key` for the file `rel` this build made some other way than
+  /// Write (a stream). A file without a key from this build keeps the
+  /// previous one when its bytes are unchanged (the key still names inputs
+  /// that make exactly these bytes). Call before Commit(). Thread-safe.
+  void SetKey(std::string_view rel, uint64_t key);
   /// Bytes and files the build made (changed or not), for the summary.
   size_t bytes_written() const { return bytes_written_; }
   size_t files_written() const { return files_written_; }
@@ -213,11 +214,9 @@ class SiteWriter {
   bool AlreadyInSite(const std::string& rel, const ManifestEntry& entry) const;
   /// True when `rel` is a regular file of `entry`'s size in the site folder.
   bool OnDisk(const std::string& rel, const ManifestEntry& entry) const;
-  /// The manifest of what this build produced, with the page keys (see
-  /// SetPageKeys).
-  std::string Manifest() const;
-  /// The key the manifest records for `rel` (see SetPageKeys); false: none.
-  bool ManifestKey(const std::string& rel, const ManifestEntry& entry, uint64_t* key) const;
+  /// The manifest of what this build produced, with each file's key (see
+  /// SetKey); fills in the keys of produced_ first.
+  std::string Manifest();
   bool CommitReplace(Diagnostics* diags);
   bool CommitUpdate(Diagnostics* diags);
   /// After a commit that wrote `manifest` to the marker: the state the next
@@ -228,8 +227,6 @@ class SiteWriter {
   /// previous_ came from this process's own last commit (SiteState), so a
   /// file it lists is taken to be on disk as recorded, without a stat.
   bool trusted_ = false;
-  /// The keys Manifest() recorded, for SaveState.
-  mutable PageKeys manifest_keys_;
 
   std::string out_;
   std::string staging_;
@@ -242,7 +239,7 @@ class SiteWriter {
   /// Begin(), so Write() reads it without the lock.
   std::unordered_map<std::string, ManifestEntry> previous_;
   PageKeys previous_keys_;
-  PageKeys keys_;
+  PageKeys keys_;                    ///< SetKey's, guarded by mutex_.
   std::mutex mutex_;                 // guards everything below and diagnostics
   std::set<std::string> made_dirs_;  ///< Folders known to exist (staging_ included).
   /// Every file this build made, changed or not: the next manifest.

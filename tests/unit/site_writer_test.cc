@@ -501,25 +501,27 @@ BOOST_AUTO_TEST_CASE(a_saved_state_stands_for_the_folder_its_commit_left) {
     writer.set_background_delete(false);
     writer.set_state(with);
     BOOST_REQUIRE(writer.Begin(&diags));
-    for (const auto& [rel, bytes] : write) BOOST_REQUIRE(writer.Write(rel, bytes, &diags));
+    for (const auto& [rel, bytes] : write) {
+      auto key = keys.find(rel);
+      BOOST_REQUIRE(writer.Write(rel, bytes, &diags, key == keys.end() ? 0 : key->second));
+    }
     std::vector<std::string> not_kept;
     for (const std::string& rel : keep) {
       if (!writer.Keep(rel)) not_kept.push_back(rel);
     }
-    writer.SetPageKeys(keys);
     BOOST_REQUIRE(writer.Commit(&diags));
     return not_kept;
   };
   build(&state, {{"a.html", "aaa"}, {"b/index.html", "bbb"}}, {}, {{"a.html", 7}});
   BOOST_REQUIRE(state.valid);
   BOOST_TEST(state.files.size() == 2u);
-  BOOST_TEST(state.keys.at("a.html") == 7u);
+  BOOST_TEST(state.files.at("a.html").key == 7u);
   std::string marker = ReadFile(out + "/" + SiteWriter::kMarkerFile);
 
   // Keeping everything through the state gives the same marker and keys.
   BOOST_TEST(build(&state, {}, {"a.html", "b/index.html"}, {}).empty());
   BOOST_TEST(ReadFile(out + "/" + SiteWriter::kMarkerFile) == marker);
-  BOOST_TEST(state.keys.at("a.html") == 7u);  // carried: the bytes are unchanged
+  BOOST_TEST(state.files.at("a.html").key == 7u);  // carried: the bytes are unchanged
 
   // Taken on trust: a file deleted by hand is not noticed through the state
   // (that is its price), but is by any writer that reads the marker.
@@ -554,6 +556,59 @@ BOOST_AUTO_TEST_CASE(a_saved_state_stands_for_the_folder_its_commit_left) {
   }  // never committed
   BOOST_TEST(!state.valid);
   BOOST_TEST(ReadFile(out + "/a.html") == "aaa");
+}
+
+// Each file's key travels with it: given to Write or Keep, carried from the
+// previous manifest by a Keep or an unchanged Write without one, and SetKey's
+// (for a streamed file) over any other.
+BOOST_AUTO_TEST_CASE(keys_travel_with_their_files) {
+  testing::TempDir tmp;
+  std::string out = tmp.path() + "/site";
+  auto keys = [&] {
+    std::unordered_map<std::string, ManifestEntry> files;
+    PageKeys parsed;
+    BOOST_REQUIRE(ParseManifest(ReadFile(out + "/" + SiteWriter::kMarkerFile), &files, &parsed));
+    for (const auto& [rel, entry] : files)
+      BOOST_TEST(entry.key == (parsed.count(rel) ? parsed[rel] : 0));
+    return parsed;
+  };
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(writer.Write("a.html", "a", &diags, 1));
+    BOOST_REQUIRE(writer.Write("b.html", "b", &diags, 2));
+    BOOST_REQUIRE(writer.Write("c.html", "c", &diags, 3));
+    BOOST_REQUIRE(writer.Write("d.json", "d", &diags));
+    BOOST_REQUIRE(writer.Commit(&diags));
+  }
+  BOOST_TEST((keys() == PageKeys{{"a.html", 1}, {"b.html", 2}, {"c.html", 3}}));
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(writer.Keep("a.html"));                // carried: 1
+    BOOST_REQUIRE(writer.Keep("b.html", 20));            // given: 20
+    BOOST_REQUIRE(writer.Write("c.html", "c", &diags));  // same bytes, no key: 3 carried
+    BOOST_REQUIRE(writer.Keep("d.json"));
+    writer.SetKey("d.json", 4);
+    writer.SetKey("a.html", 10);  // over the carried one
+    BOOST_REQUIRE(writer.Commit(&diags));
+  }
+  BOOST_TEST((keys() == PageKeys{{"a.html", 10}, {"b.html", 20}, {"c.html", 3}, {"d.json", 4}}));
+  {
+    Diagnostics diags;
+    SiteWriter writer(out);
+    writer.set_background_delete(false);
+    BOOST_REQUIRE(writer.Begin(&diags));
+    BOOST_REQUIRE(writer.Write("a.html", "a", &diags, 10));
+    BOOST_REQUIRE(writer.Write("b.html", "b", &diags, 20));
+    BOOST_REQUIRE(writer.Write("c.html", "changed", &diags));  // new bytes: the old key goes
+    BOOST_REQUIRE(writer.Keep("d.json"));
+    BOOST_REQUIRE(writer.Commit(&diags));
+  }
+  BOOST_TEST((keys() == PageKeys{{"a.html", 10}, {"b.html", 20}, {"d.json", 4}}));
 }
 
 // A file written in pieces is the same file as one written whole: same
