@@ -5,15 +5,18 @@
 #define SIGNPOST_RENDER_H_
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "body_texts.h"
 #include "catalogue.h"
 #include "diagnostic.h"
 #include "open_data.h"
 #include "site_writer.h"
+#include "theme.h"
 
 namespace signpost {
 
@@ -49,6 +52,16 @@ class RenderMemo {
   void Discard();
   /// The open-data export's parts, committed and discarded with the pages.
   OpenDataMemo open_data;
+  /// The compiled theme and the assets it wrote, while nothing they are
+  /// made from changes (ThemeInputsStamp): a persistent memo's next build
+  /// neither reads nor compiles the templates again, and keeps the asset
+  /// files. Valid whatever became of the build that loaded them.
+  struct ThemeMemo {
+    uint64_t stamp = 0;
+    std::shared_ptr<const Theme> theme;  ///< null: none yet
+    AssetMap assets;
+    std::vector<std::string> files;  ///< Every asset's site path.
+  } theme;
 
   /// Pages the last build rendered / kept unchanged (HTML pages only).
   size_t rendered() const { return rendered_; }

@@ -1,13 +1,14 @@
 #include "theme.h"
 
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -849,8 +850,66 @@ std::string LocaliseNhsukCss(std::string_view input) {
   return result;
 }
 
+namespace {
+
+// Where nhsuk-frontend's compiled files are, in the order they are looked for.
+std::vector<fs::path> NhsukCandidates(const std::string& templates_dir) {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("SIGNPOST_NHSUK_DIR")) candidates.emplace_back(env);
+  candidates.push_back(fs::path(templates_dir) / ".." / "node_modules" / "nhsuk-frontend" / "dist" /
+                       "nhsuk");
+  return candidates;
+}
+
+// Adds the lstat of `path` (or that it is missing) to *h.
+void StampFile(const fs::path& path, uint64_t* h) {
+  std::string name = path.string();
+  struct stat st;
+  uint64_t fields[6] = {};
+  if (::lstat(name.c_str(), &st) == 0) {
+    fields[0] = static_cast<uint64_t>(st.st_mode);
+    fields[1] = static_cast<uint64_t>(st.st_size);
+    fields[2] = static_cast<uint64_t>(st.st_ino);
+    fields[3] = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    fields[4] = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    fields[5] = static_cast<uint64_t>(st.st_dev);
+  }
+  *h = XXH3_64bits_withSeed(name.data(), name.size(), *h);
+  *h = XXH3_64bits_withSeed(fields, sizeof fields, *h);
+}
+
+}  // namespace
+
+uint64_t ThemeInputsStamp(const std::string& templates_dir) {
+  uint64_t h = 0x7e3e;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(templates_dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    files.push_back(it->path());
+  }
+  if (ec) return 0;  // never equal to a stamp taken when it could be listed
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) StampFile(f, &h);
+  for (const fs::path& c : NhsukCandidates(templates_dir)) {
+    StampFile(c / "nhsuk-frontend.min.css", &h);
+    StampFile(c / "nhsuk-frontend.min.js", &h);
+    fs::path images = c / "assets" / "images";
+    StampFile(images, &h);  // a file added or removed changes the folder's times
+    std::vector<fs::path> svgs;
+    for (auto it = fs::directory_iterator(images, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      svgs.push_back(it->path());
+    }
+    std::sort(svgs.begin(), svgs.end());
+    for (const fs::path& f : svgs) StampFile(f, &h);
+    ec.clear();
+  }
+  return h;
+}
+
 bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
-                 Diagnostics* diags) {
+                 Diagnostics* diags, std::vector<std::string>* written) {
   std::error_code ec;
   fs::path theme_assets = fs::path(templates_dir) / "assets";
   bool ok = true;
@@ -880,14 +939,12 @@ bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap*
     }
     std::string out = "assets/" + HashedName(rel, bytes);
     if (!writer->Write(out, bytes, diags)) return false;
+    if (written != nullptr) written->push_back(out);
     (*assets)[AssetKey(rel)] = out;
   }
 
   // nhsuk-frontend, installed by `npm ci` (scripts/setup).
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("SIGNPOST_NHSUK_DIR")) candidates.emplace_back(env);
-  candidates.push_back(fs::path(templates_dir) / ".." / "node_modules" / "nhsuk-frontend" / "dist" /
-                       "nhsuk");
+  std::vector<fs::path> candidates = NhsukCandidates(templates_dir);
   fs::path nhsuk;
   for (const fs::path& c : candidates) {
     if (fs::is_regular_file(c / "nhsuk-frontend.min.css", ec)) {
@@ -920,6 +977,7 @@ bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap*
                                                           : std::string(StripSourceMap(bytes)));
     std::string out = "assets/" + HashedName(v.out, bytes);
     if (!writer->Write(out, bytes, diags)) return false;
+    if (written != nullptr) written->push_back(out);
     (*assets)[v.key] = out;
   }
   fs::path images = nhsuk / "assets" / "images";
@@ -932,9 +990,9 @@ bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap*
   }
   std::sort(image_files.begin(), image_files.end());
   for (const fs::path& image : image_files) {
-    if (!writer->CopyFile(image.string(), "assets/images/" + image.filename().string(), diags)) {
-      return false;
-    }
+    std::string out = "assets/images/" + image.filename().string();
+    if (!writer->CopyFile(image.string(), out, diags)) return false;
+    if (written != nullptr) written->push_back(out);
   }
   return ok;
 }

@@ -134,8 +134,15 @@ std::string LocaliseNhsukCss(std::string_view css);
 /// Copies templates/assets/** and nhsuk-frontend's CSS, JS and images into
 /// `writer`, filling *assets. nhsuk-frontend is looked for in
 /// $SIGNPOST_NHSUK_DIR, then <templates>/../node_modules/nhsuk-frontend/dist/nhsuk.
+/// With `files`, the site path of every file it wrote is added to it.
 bool WriteAssets(const std::string& templates_dir, SiteWriter* writer, AssetMap* assets,
-                 Diagnostics* diags);
+                 Diagnostics* diags, std::vector<std::string>* files = nullptr);
+
+/// A hash of the name, size, times and inode of every file Theme::Load and
+/// WriteAssets read (everything under `templates_dir`, nhsuk-frontend's CSS,
+/// JS and images) and of $SIGNPOST_NHSUK_DIR: equal stamps, equal theme and
+/// assets (any edit, added or removed file changes it). ~60 lstat calls.
+uint64_t ThemeInputsStamp(const std::string& templates_dir);
 
 /// Escapes & < > " ' for HTML text and quoted attributes (what `{{value}}`
 /// does in every template).

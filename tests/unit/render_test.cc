@@ -445,6 +445,50 @@ BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
              std::string::npos);
 }
 
+// A persistent memo keeps the compiled theme and keeps its asset files while
+// nothing the theme is made from changes; an edit to any template or asset
+// loads it again.
+BOOST_AUTO_TEST_CASE(memo_keeps_the_compiled_theme_while_its_files_are_unchanged) {
+  TempDir tmp;
+  std::string templates = tmp.path + "/templates";
+  fs::copy(kTemplates, templates, fs::copy_options::recursive);
+  fs::create_directory_symlink(std::string(SIGNPOST_SOURCE_DIR) + "/node_modules",
+                               tmp.path + "/node_modules");
+  std::string out = tmp.path + "/site";
+  Catalogue c = MemoCatalogue();
+  RenderMemo memo;
+  BOOST_REQUIRE(BuildWithMemo(c, templates, out, &memo).ok);
+  const Theme* first = memo.theme.theme.get();
+  BOOST_REQUIRE(first != nullptr);
+  BOOST_TEST(memo.theme.files.size() > 4u);  // theme CSS and JS, nhsuk-frontend's, images
+  BOOST_TEST(memo.theme.assets.count("nhsuk_css") == 1u);
+
+  BOOST_REQUIRE(BuildWithMemo(c, templates, out, &memo).ok);
+  BOOST_TEST(memo.theme.theme.get() == first);  // neither read nor compiled again
+
+  // An asset deleted from the site by hand is written again (the theme stays).
+  std::string css = out + "/" + memo.theme.assets.at("nhsuk_css");
+  fs::remove(css);
+  BOOST_REQUIRE(BuildWithMemo(c, templates, out, &memo).ok);
+  BOOST_TEST(fs::exists(css));
+  ExpectSameAsClean(c, templates, out);
+
+  // An edited asset: loaded again, under its new hashed name.
+  std::string site_css = ReadFile(templates + "/assets/site.css");
+  WriteFile(templates + "/assets/site.css", site_css + "\n/* edited */\n");
+  std::string old_name = memo.theme.assets.at("site_css");
+  BOOST_REQUIRE(BuildWithMemo(c, templates, out, &memo).ok);
+  BOOST_TEST(memo.theme.theme.get() != first);
+  BOOST_TEST(memo.theme.assets.at("site_css") != old_name);
+  BOOST_TEST(!fs::exists(out + "/" + old_name));
+  ExpectSameAsClean(c, templates, out);
+
+  // A non-persistent memo (one `signpost build`) keeps no theme.
+  RenderMemo one_build(/*persistent=*/false);
+  BOOST_REQUIRE(BuildWithMemo(c, templates, out, &one_build).ok);
+  BOOST_TEST(one_build.theme.theme == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(memo_still_hands_every_body_text_to_the_index) {
   TempDir tmp;
   Catalogue c = MemoCatalogue();
