@@ -1252,7 +1252,8 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   if (!dir_prefix.empty() && dir_prefix.back() != '/') dir_prefix += '/';
   for (auto& [name, listed] : listing) {
     std::string path = dir_prefix + name;
-    std::string shown = SanitizeForDisplay(name);
+    // For messages only: made when one is.
+    auto shown = [&name] { return SanitizeForDisplay(name); };
     fs::file_status st = listed;
     if (st.type() == fs::file_type::none || st.type() == fs::file_type::unknown) {
       st = fs::symlink_status(services_dir / name, ec);
@@ -1272,7 +1273,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     }
     if (fs::is_directory(st)) {
       diags->Error(path, 0, 0, "sub-folders are not allowed in the services folder",
-                   "move the .md files in `" + shown + "` up into " + services_path +
+                   "move the .md files in `" + shown() + "` up into " + services_path +
                        " and remove the folder");
       continue;
     }
@@ -1296,9 +1297,9 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
         fix = SuggestSlug(stem.substr(0, stem.size() - 9));
       }
       diags->Error(path, 0, 0,
-                   "only .md files belong in the services folder; `" + shown + "` is not one",
+                   "only .md files belong in the services folder; `" + shown() + "` is not one",
                    fix.empty() ? "remove it, or move it out of " + services_path
-                               : "rename `" + shown + "` to `" + fix + ".md`");
+                               : "rename `" + shown() + "` to `" + fix + ".md`");
       continue;
     }
     stem.resize(stem.size() - 3);
@@ -1310,7 +1311,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
       diags->Error(path, 0, 0,
                    "the file name must be a slug (lower-case letters, digits and hyphens)",
                    fix.empty() ? "rename it to a name such as `example-service.md`"
-                               : "rename `" + shown + "` to `" + fix + ".md`");
+                               : "rename `" + shown() + "` to `" + fix + ".md`");
       e.keep = false;
     }
     entries.push_back(std::move(e));
