@@ -78,6 +78,9 @@ struct BuildResult {
   /// The search index was made from the same inputs as the previous
   /// site's (SearchIndexInputs), so it was kept, not made again.
   bool search_index_kept = false;
+  /// serve: the look-alike pass was skipped, its inputs unchanged since it
+  /// last found nothing (LookAlikeInputs).
+  bool look_alikes_reused = false;
   size_t bytes = 0;
   long long milliseconds = 0;
   size_t entries_parsed = 0;  ///< With a memo: entries read and parsed (the rest reused).

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "front_matter.h"
+#include "input_key.h"
 #include "phone.h"
 #include "scan.h"
 #include "suggest.h"
@@ -1449,6 +1450,20 @@ void Validate(const Catalogue& catalogue, const Date& today, Diagnostics* diags,
   Checker checker(catalogue, today, diags, memo);
   if (!look_alikes) checker.SkipLookAlikes();
   checker.Run();
+}
+
+uint64_t LookAlikeInputs(const Catalogue& catalogue, const Date& today) {
+  InputKey key;
+  key.Add("look-alikes").Add(static_cast<uint64_t>(today.DaysSinceEpoch()));
+  key.Add(static_cast<uint64_t>(catalogue.services.size()));
+  for (const Service& s : catalogue.services) {
+    key.Add(s.slug).Add(s.path).Add(s.name).Add(s.summary);
+    key.Add(s.contact.phone).Add(s.contact.text).Add(s.contact.email).Add(s.contact.website);
+    key.Add(static_cast<uint64_t>(s.not_duplicate_of.size()));
+    for (const std::string& slug : s.not_duplicate_of) key.Add(slug);
+  }
+  uint64_t value = key.value();
+  return value == 0 ? 1 : value;  // 0 means "none" to ValidateMemo
 }
 
 void CheckLookAlikes(const Catalogue& catalogue, const Date& today, Diagnostics* diags) {

@@ -422,6 +422,41 @@ BOOST_AUTO_TEST_CASE(a_look_alike_fails_the_build_before_anything_is_committed) 
   }
 }
 
+// serve skips the look-alike pass while nothing it reads has changed since it
+// last found nothing (a body edit); any change to what it reads, or an
+// earlier finding, runs it again.
+BOOST_AUTO_TEST_CASE(memo_skips_the_look_alike_pass_only_while_its_inputs_are_unchanged) {
+  SampleSite site;
+  BuildMemo memo;
+  BuildResult first = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(first.exit_code == kExitOk);
+  BOOST_TEST(!first.look_alikes_reused);
+  std::string slug = site.FirstSlug();
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nA body edit.\n";
+  BuildResult body = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(body.exit_code == kExitOk);
+  BOOST_TEST(body.look_alikes_reused);
+
+  // A copy shares every contact detail: found, however the pass began.
+  std::string copy = site.Entry("zz-" + slug + "-copy");
+  std::ofstream(copy) << testing::ReadFile(site.Entry(slug));
+  BuildResult duplicate = BuildSite(site.options, &memo);
+  BOOST_TEST(duplicate.exit_code == kExitContentError);
+  BOOST_TEST(!duplicate.look_alikes_reused);
+  // Still there after a body edit elsewhere: its finding is not forgotten.
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nAnother body edit.\n";
+  BOOST_TEST(BuildSite(site.options, &memo).exit_code == kExitContentError);
+
+  fs::remove(copy);
+  BuildResult fixed = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(fixed.exit_code == kExitOk);
+  BOOST_TEST(!fixed.look_alikes_reused);
+  std::ofstream(site.Entry(slug), std::ios::app) << "\nA third body edit.\n";
+  BuildResult again = BuildSite(site.options, &memo);
+  BOOST_REQUIRE(again.exit_code == kExitOk);
+  BOOST_TEST(again.look_alikes_reused);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

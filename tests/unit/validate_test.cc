@@ -8,6 +8,7 @@
 
 #include "content_fixture.h"
 #include "loader.h"
+#include "sample_catalogue.h"
 
 namespace signpost {
 
@@ -669,6 +670,37 @@ BOOST_AUTO_TEST_CASE(memo_checks_again_when_the_context_changes) {
   std::string missing = DescribeAll(CheckWithMemo(alone, &memo));
   BOOST_TEST(missing == DescribeAll(Check(alone)));
   BOOST_TEST(missing.find("but there is no such service") != std::string::npos);
+}
+
+// LookAlikeInputs covers exactly what the look-alike pass reads: any of it
+// changes the hash, a body or a review date does not.
+BOOST_AUTO_TEST_CASE(look_alike_inputs_change_with_what_the_pass_reads) {
+  Catalogue c = testing::SampleCatalogue();
+  const Date today = Date::FromDaysSinceEpoch(20000);
+  const uint64_t base = LookAlikeInputs(c, today);
+  BOOST_TEST(base != 0u);
+  BOOST_TEST(LookAlikeInputs(c, today) == base);
+  BOOST_REQUIRE(!c.services.empty());
+  auto changed = [&](auto edit) {
+    Catalogue copy = c;
+    edit(&copy.services.front());
+    return LookAlikeInputs(copy, today) != base;
+  };
+  BOOST_TEST(!changed([](Service* s) { s->body += "\nMore text."; }));
+  BOOST_TEST(!changed([](Service* s) { s->source_hash ^= 1; }));
+  BOOST_TEST(changed([](Service* s) { s->name += " Two"; }));
+  BOOST_TEST(changed([](Service* s) { s->summary += " More."; }));
+  BOOST_TEST(changed([](Service* s) { s->contact.phone = "01632 960999"; }));
+  BOOST_TEST(changed([](Service* s) { s->contact.text = "07700 900999"; }));
+  BOOST_TEST(changed([](Service* s) { s->contact.email = "x@example.org"; }));
+  BOOST_TEST(changed([](Service* s) { s->contact.website = "https://x.example.org/"; }));
+  BOOST_TEST(changed([](Service* s) { s->not_duplicate_of.push_back("other"); }));
+  BOOST_TEST(changed([](Service* s) { s->slug += "-x"; }));
+  BOOST_TEST(changed([](Service* s) { s->path += "x"; }));
+  BOOST_TEST(LookAlikeInputs(c, Date::FromDaysSinceEpoch(20001)) != base);
+  Catalogue fewer = c;
+  fewer.services.pop_back();
+  BOOST_TEST(LookAlikeInputs(fewer, today) != base);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
