@@ -73,6 +73,8 @@ int RunCheck(const CheckOptions& options) {
 
 BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   auto start = std::chrono::steady_clock::now();
+  // What the reported times count from (serve: the watcher's walk).
+  const auto noticed = options.noticed != Clock::time_point{} ? options.noticed : start;
   BuildResult result;
   Catalogue catalogue;
   SourceMap sources;
@@ -221,7 +223,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   result.pages_kept = pages->kept();
   if (memo != nullptr) memo->built = true;
   if (search_later) {
-    result.pages_milliseconds = static_cast<long long>(MillisecondsSince(start));
+    result.pages_milliseconds = static_cast<long long>(MillisecondsSince(noticed));
     for (const Service& s : catalogue.services) result.services += s.IsPublished();
     result.files_changed = writer.files_changed();
     result.files_deleted = writer.files_deleted();
@@ -258,7 +260,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
     result.files = index_writer.files_written();
     result.bytes = index_writer.bytes_written();
     result.updated_in_place = true;
-    result.milliseconds = static_cast<long long>(MillisecondsSince(start));
+    result.milliseconds = static_cast<long long>(MillisecondsSince(noticed));
     if (options.timings) {
       std::fprintf(
           stderr,
@@ -288,9 +290,7 @@ BuildResult BuildSite(const BuildOptions& options, BuildMemo* memo) {
   result.updated_in_place = writer.updating_in_place();
   result.search_index_kept = index_current;
   result.bytes = writer.bytes_written();
-  result.milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+  result.milliseconds = static_cast<long long>(MillisecondsSince(noticed));
   return result;
 }
 

@@ -4,6 +4,7 @@
 #ifndef SIGNPOST_COMMANDS_H_
 #define SIGNPOST_COMMANDS_H_
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -35,6 +36,10 @@ struct BuildOptions {
   /// search index and commit it too. A one-entry edit then shows in the
   /// pages in a fraction of the time the search index takes.
   std::function<void(const struct BuildResult&)> pages_ready;
+  /// serve: when its watcher began the walk of the folders that found the
+  /// change; the times reported (milliseconds, pages_milliseconds) count
+  /// from there, the walk included. Unset: from the start of BuildSite.
+  std::chrono::steady_clock::time_point noticed{};
 };
 
 struct CheckOptions {

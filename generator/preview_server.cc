@@ -1,5 +1,7 @@
 #include "preview_server.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <httplib.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -158,34 +161,85 @@ UrlPathKind ResolveUrlPath(const std::string& root, std::string_view url_path, s
   return UrlPathKind::kFile;
 }
 
-uint64_t FolderFingerprint(const std::string& dir, WalkedFiles* walked) {
-  uint64_t h = 14695981039346656037ull;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  if (ec) return 0;
-  // Directory order is arbitrary: sort so an unchanged tree hashes the same.
-  std::vector<std::string> lines;
-  for (fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-    if (ec) break;
-    const fs::directory_entry& entry = *it;
+namespace {
+
+// Adds to *sum one hash per entry below the open folder `fd` (whose path is
+// `path`), recursing into sub-folders; closes `fd`. Each entry is stat'ed
+// relative to its folder (one path component, not the whole path again),
+// and a large folder's entries on two threads: the walk is ~10,000 stat
+// calls, and it runs before every serve rebuild.
+void WalkFolder(int fd, const std::string& path, uint64_t* sum, uint64_t* count,
+                WalkedFiles* walked) {
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    ::close(fd);
+    return;
+  }
+  std::vector<std::string> names;
+  while (const struct dirent* e = ::readdir(d)) {
+    std::string_view name(e->d_name);
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  struct Entry {
     struct stat st;
-    std::string line = entry.path().string();
-    if (::lstat(line.c_str(), &st) == 0) {
-      if (walked != nullptr) walked->emplace(line, st);
-      line += '\0';
-      uint64_t fields[] = {static_cast<uint64_t>(st.st_mode), static_cast<uint64_t>(st.st_size),
-                           static_cast<uint64_t>(st.st_mtim.tv_sec),
-                           static_cast<uint64_t>(st.st_mtim.tv_nsec),
-                           static_cast<uint64_t>(st.st_ino)};
-      line.append(reinterpret_cast<const char*>(fields), sizeof fields);
+    bool stated;
+  };
+  std::vector<Entry> entries(names.size());
+  auto stat_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      entries[i].stated =
+          ::fstatat(::dirfd(d), names[i].c_str(), &entries[i].st, AT_SYMLINK_NOFOLLOW) == 0;
     }
-    lines.push_back(std::move(line));
+  };
+  constexpr size_t kSplitAt = 2048;
+  if (names.size() >= kSplitAt) {
+    size_t half = names.size() / 2;
+    std::thread other(stat_range, 0, half);
+    stat_range(half, names.size());
+    other.join();
+  } else {
+    stat_range(0, names.size());
   }
-  std::sort(lines.begin(), lines.end());
-  for (const std::string& line : lines) {
-    Mix(&h, line);
-    MixNumber(&h, line.size());
+  std::string child;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const struct stat& st = entries[i].st;
+    child.assign(path).append("/").append(names[i]);
+    uint64_t fields[5] = {};
+    if (entries[i].stated) {
+      fields[0] = static_cast<uint64_t>(st.st_mode);
+      fields[1] = static_cast<uint64_t>(st.st_size);
+      fields[2] = static_cast<uint64_t>(st.st_mtim.tv_sec);
+      fields[3] = static_cast<uint64_t>(st.st_mtim.tv_nsec);
+      fields[4] = static_cast<uint64_t>(st.st_ino);
+      if (walked != nullptr) walked->emplace(child, st);
+    }
+    uint64_t h = XXH3_64bits(child.data(), child.size());
+    h = XXH3_64bits_withSeed(fields, sizeof fields, h);
+    *sum += h;
+    ++*count;
+    if (entries[i].stated && S_ISDIR(st.st_mode)) {
+      int sub =
+          ::openat(::dirfd(d), names[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub >= 0) WalkFolder(sub, child, sum, count, walked);  // unreadable: skipped
+    }
   }
+  ::closedir(d);
+}
+
+}  // namespace
+
+uint64_t FolderFingerprint(const std::string& dir, WalkedFiles* walked) {
+  // The entries' hashes are summed: directory order is arbitrary, and a sum
+  // needs no sort of 10,000 paths (a walk is ~10 ms at 10,000 entries).
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  uint64_t sum = 0, count = 0;
+  std::string root = dir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  WalkFolder(fd, root, &sum, &count, walked);
+  uint64_t h = 14695981039346656037ull;
+  MixNumber(&h, sum);
+  MixNumber(&h, count);
   return h;
 }
 

@@ -73,6 +73,8 @@ class FolderWatcher {
   /// What the last Changed() that walked the folders found (then forgotten):
   /// the rebuild that follows a change need not stat every entry again.
   WalkedFiles TakeWalked() { return std::move(walked_); }
+  /// When the last Changed() that walked the folders began its walk.
+  std::chrono::steady_clock::time_point walk_started() const { return last_walk_; }
 
  private:
   /// Walks every folder (filling walked_) and hashes what it found.

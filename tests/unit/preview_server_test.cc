@@ -312,6 +312,25 @@ BOOST_AUTO_TEST_CASE(a_watcher_hands_over_what_its_last_walk_found) {
   BOOST_TEST(after.at(a).st_size == 6);
 }
 
+// A folder big enough to be stat'ed on two threads walks like a small one:
+// every file found, the same fingerprint twice, any edit seen.
+BOOST_AUTO_TEST_CASE(a_large_folder_is_walked_whole) {
+  ServerFixture f;
+  fs::path content = f.dir / "content";
+  for (int i = 0; i < 2100; ++i) {
+    WriteFile(content / "services" / ("s-" + std::to_string(i) + ".md"), std::string(i % 7, 'x'));
+  }
+  WalkedFiles walked;
+  uint64_t print = FolderFingerprint(content.string(), &walked);
+  BOOST_TEST(walked.size() == 2101u);  // the files and their folder
+  BOOST_TEST(walked.at((content / "services" / "s-13.md").string()).st_size == 6);
+  BOOST_TEST(FolderFingerprint(content.string()) == print);
+  WriteFile(content / "services" / "s-2000.md", "edited");
+  BOOST_TEST(FolderFingerprint(content.string()) != print);
+  fs::remove(content / "services" / "s-2000.md");
+  BOOST_TEST(FolderFingerprint(content.string()) != print);
+}
+
 BOOST_AUTO_TEST_CASE(fingerprint_of_a_missing_folder_is_stable) {
   BOOST_TEST(FolderFingerprint("/nonexistent/signpost/x") ==
              FolderFingerprint("/nonexistent/signpost/x"));
