@@ -1363,8 +1363,13 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
     if (cache != nullptr) {
       struct stat st;
       int stat_result = 0;
-      if (auto walked = cache->walked_.find(e->path); walked != cache->walked_.end()) {
-        st = walked->second;
+      const struct stat* known = nullptr;
+      if (cache->walked_ != nullptr) {
+        auto walked = cache->walked_->find(e->path);
+        if (walked != cache->walked_->end()) known = &walked->second;
+      }
+      if (known != nullptr) {
+        st = *known;
       } else {
         stat_result =
             services_fd >= 0 && e->path.size() > name_at
@@ -1410,7 +1415,7 @@ bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceM
   }
   previous.clear();
   if (cache != nullptr) {
-    cache->walked_.clear();  // good for this load only
+    cache->walked_ = nullptr;  // good for this load only
     // The cache now describes exactly the files of this load (updated in
     // place: rebuilding a map of 10,000 paths cost more than the stats);
     // Restore() gives it their Services after the build.

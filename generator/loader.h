@@ -56,11 +56,10 @@ class EntryCache {
   /// The lstat of each file as a folder walk took it just before the next
   /// load (serve's watcher), by path spelled as the loader spells it
   /// (content folder + "/services/" + name): that load uses these instead
-  /// of stat'ing each entry again, then forgets them. A file edited after
-  /// the walk is seen by the watcher's next walk, which rebuilds again.
-  void UseWalked(std::unordered_map<std::string, struct stat> walked) {
-    walked_ = std::move(walked);
-  }
+  /// of stat'ing each entry again, then forgets them (`walked` must last
+  /// until then). A file edited after the walk is seen by the watcher's next
+  /// look, which rebuilds again.
+  void UseWalked(const std::unordered_map<std::string, struct stat>* walked) { walked_ = walked; }
   /// Entries the last load took from the cache / had to parse.
   size_t reused() const { return reused_; }
   size_t parsed() const { return parsed_; }
@@ -82,7 +81,7 @@ class EntryCache {
   friend bool LoadCatalogue(const std::string&, Catalogue*, SourceMap*, Diagnostics*, EntryCache*);
   std::unordered_map<std::string, Entry> entries_;  // by path
   std::vector<Service> services_;                   // the last build's, in slug order
-  std::unordered_map<std::string, struct stat> walked_;  // see UseWalked
+  const std::unordered_map<std::string, struct stat>* walked_ = nullptr;  // see UseWalked
   uint64_t generation_ = 0;
   size_t reused_ = 0;
   size_t parsed_ = 0;

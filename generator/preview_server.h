@@ -53,11 +53,14 @@ using WalkedFiles = std::unordered_map<std::string, struct stat>;
 uint64_t FolderFingerprint(const std::string& dir, WalkedFiles* walked = nullptr);
 
 /// Remembers the fingerprints of some folders and says when they change.
-/// The fingerprints decide; inotify only says when they are worth taking:
-/// while every folder below `dirs` is watched and no event has arrived,
-/// Changed() returns false without walking 10,000 files (it still walks
-/// them every 5 s, for edits made on another machine to a shared folder).
-/// Without inotify (or while a folder is missing) every call walks them.
+/// The fingerprints decide; inotify only says where to look: while every
+/// folder below `dirs` is watched and no event has arrived, Changed()
+/// returns false without walking 10,000 files; after events naming files,
+/// it looks again at those files only (and their folders), updating the
+/// fingerprint and walked() in place. It still walks everything every 5 s,
+/// for edits made on another machine to a shared folder (which raise no
+/// event), and after an event about a folder or a lost event. Without
+/// inotify (or while a folder is missing) every call walks them.
 class FolderWatcher {
  public:
   /// Takes the first fingerprints now.
@@ -70,20 +73,28 @@ class FolderWatcher {
   /// True when Changed() is cheap between events (inotify is watching every
   /// folder), so it may be called often.
   bool notified() const { return inotify_fd_ >= 0 && all_watched_; }
-  /// What the last Changed() that walked the folders found (then forgotten):
+  /// The lstat of every file below the folders as of the last Changed():
   /// the rebuild that follows a change need not stat every entry again.
-  WalkedFiles TakeWalked() { return std::move(walked_); }
-  /// When the last Changed() that walked the folders began its walk.
-  std::chrono::steady_clock::time_point walk_started() const { return last_walk_; }
+  /// Valid until the next Changed().
+  const WalkedFiles& walked() const { return walked_; }
+  /// The fingerprint of the folders as of the last Changed().
+  uint64_t fingerprint() const { return last_; }
+  /// When the last Changed() that found a change began looking.
+  std::chrono::steady_clock::time_point noticed() const { return noticed_; }
 
  private:
-  /// Walks every folder (filling walked_) and hashes what it found.
+  /// Walks every folder (filling walked_, sum_ and count_) and hashes what
+  /// it found.
   uint64_t Fingerprint();
+  /// Looks again at the files events named (pending_) and at their folders,
+  /// updating walked_, sum_ and count_; returns the new fingerprint.
+  uint64_t Update();
   /// Adds a watch on every folder below dirs_ (again after any event: new
   /// folders appear); all_watched_ says whether that worked for all.
   void WatchAll();
-  /// Reads every queued event; true when there was any. Sets rewatch_
-  /// when one was about a folder.
+  /// Reads every queued event; true when there was any. Names the files
+  /// they were about in pending_; sets rewatch_ when one was about a folder
+  /// (or could not be placed, or events were lost).
   bool DrainEvents();
 
   std::vector<std::string> dirs_;
@@ -92,7 +103,13 @@ class FolderWatcher {
   bool all_watched_ = false;
   bool rewatch_ = false;  ///< An event said folders came or went.
   std::chrono::steady_clock::time_point last_walk_;
+  std::chrono::steady_clock::time_point noticed_;
   WalkedFiles walked_;
+  /// The fingerprint's parts: a sum of one hash per entry (any order gives
+  /// the same sum, so one entry can be taken out and put back) and a count.
+  uint64_t sum_ = 0, count_ = 0;
+  std::unordered_map<int, std::string> watched_;  ///< inotify watch -> folder path
+  std::vector<std::string> pending_;              ///< Paths events named.
 };
 
 /// Polls `watcher` every `interval` (every 50 ms while it is notified()) and

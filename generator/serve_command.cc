@@ -107,11 +107,11 @@ int RunServe(const ServeOptions& options) {
       &watcher, kPollInterval, [] { return g_stop != 0; },
       [&build, &options, &memo, &watcher] {
         std::fprintf(stderr, "change detected: rebuilding\n");
-        // The watcher just walked the folders to see the change: the load
-        // uses what it found instead of stat'ing 10,000 entries again.
-        memo.entries.UseWalked(watcher.TakeWalked());
-        // The reported times include that walk (~20 ms at 10,000 entries).
-        build.noticed = watcher.walk_started();
+        // The watcher has just looked at what changed and knows the rest:
+        // the load uses that instead of stat'ing 10,000 entries again.
+        memo.entries.UseWalked(&watcher.walked());
+        // The reported times count from when the watcher began looking.
+        build.noticed = watcher.noticed();
         BuildResult result = BuildSite(build, &memo);
         if (result.exit_code == kExitOk) {
           std::fprintf(stderr, "rebuilt %zu services in %lld ms (%zu files changed, %zu removed)\n",

@@ -817,7 +817,8 @@ BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
 
   // A walk that saw the edit: that entry alone is parsed again.
   edit("copy-40", "Copy copy-40", "Copy copy-40 edited");
-  cache.UseWalked(walk());
+  auto after = walk();
+  cache.UseWalked(&after);
   std::string edited = load();
   BOOST_TEST(cache.parsed() == 1u);
   BOOST_TEST(edited == fresh());
@@ -827,7 +828,7 @@ BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
   // by this load (the watcher's next walk sees it and rebuilds) ...
   auto before = walk();
   edit("copy-41", "Copy copy-41", "Copy copy-41 edited");
-  cache.UseWalked(std::move(before));
+  cache.UseWalked(&before);
   BOOST_TEST(load() == edited);
   BOOST_TEST(cache.parsed() == 0u);
   // ... and a walk is used once: the next load stats the files itself.

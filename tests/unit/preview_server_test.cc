@@ -303,13 +303,11 @@ BOOST_AUTO_TEST_CASE(a_watcher_hands_over_what_its_last_walk_found) {
   BOOST_TEST(walked.count((content / "site.toml").string()) == 1u);
 
   FolderWatcher watcher({content.string()});
-  BOOST_TEST(watcher.TakeWalked().count(a) == 1u);  // the first walk
-  BOOST_TEST(watcher.TakeWalked().empty());         // taken once
+  BOOST_TEST(watcher.walked().count(a) == 1u);  // the first walk
   WriteFile(content / "services" / "a.md", "edited");
   BOOST_TEST(watcher.Changed());
-  WalkedFiles after = watcher.TakeWalked();
-  BOOST_REQUIRE(after.count(a) == 1u);
-  BOOST_TEST(after.at(a).st_size == 6);
+  BOOST_REQUIRE(watcher.walked().count(a) == 1u);
+  BOOST_TEST(watcher.walked().at(a).st_size == 6);
 }
 
 // A folder big enough to be stat'ed on two threads walks like a small one:
@@ -329,6 +327,56 @@ BOOST_AUTO_TEST_CASE(a_large_folder_is_walked_whole) {
   BOOST_TEST(FolderFingerprint(content.string()) != print);
   fs::remove(content / "services" / "s-2000.md");
   BOOST_TEST(FolderFingerprint(content.string()) != print);
+}
+
+// After events that name files, the watcher looks again at those files only;
+// what it then holds (fingerprint and every file's lstat) must be what a
+// whole walk of the folders finds, whatever the edits were.
+BOOST_AUTO_TEST_CASE(looking_at_named_files_equals_a_whole_walk) {
+  ServerFixture f;
+  fs::path content = f.dir / "content";
+  fs::path templates = f.dir / "templates";
+  for (int i = 0; i < 20; ++i) {
+    WriteFile(content / "services" / ("s-" + std::to_string(i) + ".md"), "entry");
+  }
+  WriteFile(content / "site.toml", "title = 'x'");
+  WriteFile(templates / "pages" / "home.mustache", "<h1>{{title}}</h1>");
+  std::vector<std::string> dirs = {content.string() + "/", templates.string()};
+  FolderWatcher watcher(dirs);
+  BOOST_REQUIRE(watcher.notified());
+  auto same_as_a_whole_walk = [&](const std::string& what) {
+    BOOST_TEST_CONTEXT(what) {
+      FolderWatcher fresh(dirs);
+      BOOST_TEST(watcher.fingerprint() == fresh.fingerprint());
+      BOOST_TEST(watcher.walked().size() == fresh.walked().size());
+      for (const auto& [path, st] : fresh.walked()) {
+        auto it = watcher.walked().find(path);
+        BOOST_REQUIRE(it != watcher.walked().end());
+        BOOST_TEST(it->second.st_ino == st.st_ino);
+        BOOST_TEST(it->second.st_size == st.st_size);
+        BOOST_TEST(it->second.st_mtim.tv_nsec == st.st_mtim.tv_nsec);
+      }
+    }
+  };
+  WriteFile(content / "services" / "s-3.md", "entry, edited");
+  BOOST_TEST(watcher.Changed());
+  same_as_a_whole_walk("edit");
+  WriteFile(content / "services" / "new.md", "a new entry");
+  BOOST_TEST(watcher.Changed());
+  same_as_a_whole_walk("new file");
+  fs::remove(content / "services" / "s-4.md");
+  BOOST_TEST(watcher.Changed());
+  same_as_a_whole_walk("deleted file");
+  // An editor's safe save: a temporary file renamed over the entry.
+  WriteFile(content / "services" / ".s-5.md.swp", "saved");
+  fs::rename(content / "services" / ".s-5.md.swp", content / "services" / "s-5.md");
+  BOOST_TEST(watcher.Changed());
+  same_as_a_whole_walk("renamed over");
+  WriteFile(content / "site.toml", "title = 'y'");
+  WriteFile(templates / "pages" / "home.mustache", "<h1>{{title}}!</h1>");
+  BOOST_TEST(watcher.Changed());
+  same_as_a_whole_walk("top-level and template files");
+  BOOST_TEST(!watcher.Changed());
 }
 
 BOOST_AUTO_TEST_CASE(fingerprint_of_a_missing_folder_is_stable) {
