@@ -723,11 +723,12 @@ class SiteRenderer {
     for (const Area& a : cat_.taxonomy.areas) {
       jobs.emplace_back([this, &a](Diagnostics* d) { RenderArea(a, d); });
     }
+    // Every service page is in the sitemap, made or kept: listed here in
+    // one go rather than under the sitemap's lock from each job.
+    sitemap_.reserve(published_.size() + 64);
     for (const Service* s : published_) {
-      jobs.emplace_back([this, s](Diagnostics* d) {
-        AddToSitemap(ServiceHref(s->slug), s->last_reviewed);
-        RenderService(*s, d);
-      });
+      sitemap_.push_back({ServiceHref(s->slug), s->last_reviewed});
+      jobs.emplace_back([this, s](Diagnostics* d) { RenderService(*s, d); });
     }
     jobs.emplace_back([this](Diagnostics* d) { RenderOpenData(d); });
     for (const Category& c : cat_.taxonomy.categories) {
