@@ -395,7 +395,10 @@ bool FolderWatcher::Changed() {
   bool events = inotify_fd_ >= 0 && DrainEvents();  // drained even when not relied on
   if (notified() && !events && now_time - last_walk_ < kWalkAtLeastEvery) return false;
   uint64_t now;
-  if (notified() && events && !rewatch_ && now_time - last_walk_ < kWalkAtLeastEvery) {
+  // Thousands of named files (a branch switched): one walk, on two threads.
+  constexpr size_t kLookAtMost = 2048;
+  if (notified() && events && !rewatch_ && pending_.size() <= kLookAtMost &&
+      now_time - last_walk_ < kWalkAtLeastEvery) {
     now = Update();  // only what the events named
   } else {
     last_walk_ = now_time;
