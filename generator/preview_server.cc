@@ -396,9 +396,13 @@ bool FolderWatcher::Changed() {
   if (notified() && !events && now_time - last_walk_ < kWalkAtLeastEvery) return false;
   uint64_t now;
   // Thousands of named files (a branch switched): one walk, on two threads.
+  // Otherwise an edit is looked at alone even when the periodic walk is
+  // due: that walk waits for the next call without events, so it does not
+  // delay a rebuild (unless events never stop coming for half a minute).
   constexpr size_t kLookAtMost = 2048;
+  constexpr std::chrono::seconds kWalkAtMostAfter(30);
   if (notified() && events && !rewatch_ && pending_.size() <= kLookAtMost &&
-      now_time - last_walk_ < kWalkAtLeastEvery) {
+      now_time - last_walk_ < kWalkAtMostAfter) {
     now = Update();  // only what the events named
   } else {
     last_walk_ = now_time;
