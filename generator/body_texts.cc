@@ -54,4 +54,9 @@ bool BodyTexts::closed() const {
   return closed_;
 }
 
+size_t BodyTexts::waiting_puts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return blocked_;
+}
+
 }  // namespace signpost

@@ -36,6 +36,8 @@ class BodyTexts {
   void Close();
   /// True once Close() was called.
   bool closed() const;
+  /// How many Puts are waiting for the reader to catch up (for tests).
+  size_t waiting_puts() const;
 
  private:
   mutable std::mutex mutex_;

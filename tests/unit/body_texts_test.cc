@@ -6,6 +6,20 @@
 #include <thread>
 
 namespace signpost {
+namespace {
+
+// Waits (up to 10 s) until `n` Puts are held back: a test of the wait then
+// cannot pass merely because the producer had not reached Put yet.
+bool PutsWaiting(const BodyTexts& texts, size_t n) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (texts.waiting_puts() != n) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(body_texts_test)
 
@@ -45,7 +59,7 @@ BOOST_AUTO_TEST_CASE(a_put_far_ahead_of_the_reader_waits_for_it) {
     texts.Put(BodyTexts::kMaxAhead, "far ahead");
     done = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  BOOST_REQUIRE(PutsWaiting(texts, 1));
   BOOST_TEST(!done);
   texts.Put(0, "first");  // the slot the reader needs is never held back
   BOOST_TEST(texts.Take(0) == "first");
@@ -59,7 +73,7 @@ BOOST_AUTO_TEST_CASE(a_put_far_ahead_of_the_reader_waits_for_it) {
 BOOST_AUTO_TEST_CASE(close_releases_a_waiting_put) {
   BodyTexts texts(BodyTexts::kMaxAhead + 10);
   std::thread producer([&] { texts.Put(BodyTexts::kMaxAhead + 5, "never taken"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  BOOST_REQUIRE(PutsWaiting(texts, 1));
   texts.Close();
   producer.join();
   BOOST_TEST(texts.closed());
