@@ -976,16 +976,6 @@ struct EntryFile {
   EntryCache::Entry* cached = nullptr;  ///< Its cache entry, when it had one.
 };
 
-FileStamp StampOf(const struct stat& st) {
-  FileStamp stamp;
-  stamp.device = st.st_dev;
-  stamp.inode = st.st_ino;
-  stamp.size = st.st_size;
-  stamp.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  stamp.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  return stamp;
-}
-
 // Reads and parses one entry into *service.
 void LoadEntry(EntryFile* e, Service* service) {
   e->read = ReadContentFile(e->path, kMaxEntryBytes, &e->text, &e->diags);

@@ -14,6 +14,7 @@
 
 #include "catalogue.h"
 #include "diagnostic.h"
+#include "file_stamp.h"
 
 namespace signpost {
 
@@ -31,17 +32,6 @@ class EntryCache;
 /// filled are taken from it instead of being read and parsed again.
 bool LoadCatalogue(const std::string& content_dir, Catalogue* catalogue, SourceMap* sources,
                    Diagnostics* diags, EntryCache* cache = nullptr);
-
-/// What identifies one version of a file without reading it: an edit, a
-/// replacement or a `touch` changes at least one of these.
-struct FileStamp {
-  uint64_t device = 0;
-  uint64_t inode = 0;
-  int64_t size = -1;
-  int64_t mtime_ns = 0;
-  int64_t ctime_ns = 0;
-  bool operator==(const FileStamp&) const = default;
-};
 
 /// The service entries of earlier loads, kept between builds of one process
 /// (signpost serve) so the next LoadCatalogue re-reads and re-parses only

@@ -339,14 +339,12 @@ bool FolderWatcher::DrainEvents() {
 uint64_t FolderWatcher::Fingerprint() {
   walked_.clear();
   sum_ = count_ = 0;
-  uint64_t h = 14695981039346656037ull;
   for (const std::string& dir : dirs_) {
     // A folder that cannot be opened counts as one entry of its own, so
     // its coming and going changes the fingerprint.
     if (!WalkSum(dir, &sum_, &count_, &walked_)) sum_ += EntryHash(WalkRoot(dir), nullptr);
   }
-  MixNumber(&h, Combine(sum_, count_));
-  return h;
+  return Combine(sum_, count_);
 }
 
 uint64_t FolderWatcher::Update() {
@@ -361,6 +359,11 @@ uint64_t FolderWatcher::Update() {
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
   for (const std::string& path : paths) {
+    // A watched root is no entry of the walk: it was named only as the
+    // folder of a file in it.
+    bool root = std::any_of(dirs_.begin(), dirs_.end(),
+                            [&](const std::string& d) { return WalkRoot(d) == path; });
+    if (root) continue;
     auto it = walked_.find(path);
     if (it != walked_.end()) {
       sum_ -= EntryHash(path, &it->second);
@@ -369,20 +372,12 @@ uint64_t FolderWatcher::Update() {
     }
     struct stat st;
     if (::lstat(path.c_str(), &st) == 0) {
-      // A watched root is no entry of the walk: it is looked at only for
-      // its children's sake.
-      bool root = std::find_if(dirs_.begin(), dirs_.end(), [&](const std::string& d) {
-                    return WalkRoot(d) == path;
-                  }) != dirs_.end();
-      if (root) continue;
       walked_.emplace(path, st);
       sum_ += EntryHash(path, &st);
       ++count_;
     }
   }
-  uint64_t h = 14695981039346656037ull;
-  MixNumber(&h, Combine(sum_, count_));
-  return h;
+  return Combine(sum_, count_);
 }
 
 bool FolderWatcher::Changed() {

@@ -175,22 +175,11 @@ void RemoveAbandonedOldSites(const fs::path& out) {
   for (const fs::path& p : abandoned) fs::remove_all(p, ec);
 }
 
-
-// The identity of the marker file `path` (see SiteState); false when it
-// cannot be read.
-bool StatMarker(const std::string& path, SiteState* id) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  id->device = static_cast<uint64_t>(st.st_dev);
-  id->inode = static_cast<uint64_t>(st.st_ino);
-  id->size = static_cast<uint64_t>(st.st_size);
-  id->mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  return true;
-}
-
-bool SameMarker(const SiteState& a, const SiteState& b) {
-  return a.device == b.device && a.inode == b.inode && a.size == b.size &&
-         a.mtime_ns == b.mtime_ns;
+// The stamp of the marker file `path` (see SiteState); false unless it is
+// a regular file.
+bool StampMarker(const std::string& path, FileStamp* stamp) {
+  mode_t mode = 0;
+  return StampPath(path, stamp, &mode) && S_ISREG(mode);
 }
 
 }  // namespace
@@ -350,9 +339,9 @@ bool SiteWriter::Begin(Diagnostics* diags) {
   RemoveAbandonedOldSites(out);
   if (allow_update_ && fs::is_directory(out, ec)) {
     std::string marker_path = (out / kMarkerFile).string();
-    SiteState now;
-    if (state_ != nullptr && state_->valid && StatMarker(marker_path, &now) &&
-        SameMarker(now, *state_)) {
+    FileStamp now;
+    if (state_ != nullptr && state_->valid && StampMarker(marker_path, &now) &&
+        now == state_->marker) {
       // The folder is as this process's last commit left it.
       previous_ = std::move(state_->files);
       update_ = trusted_ = true;
@@ -698,7 +687,7 @@ bool SiteWriter::CommitReplace(Diagnostics* diags) {
 void SiteWriter::SaveState(const std::string& marker) {
   if (state_ == nullptr) return;
   SiteState next;
-  if (!StatMarker(marker, &next)) return;
+  if (!StampMarker(marker, &next.marker)) return;
   next.files.reserve(produced_.size());
   // produced_ (with the keys Manifest() gave it) is not read after the
   // commit: its paths move into the state.

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "diagnostic.h"
+#include "file_stamp.h"
 
 namespace signpost {
 
@@ -67,14 +68,13 @@ class SiteWriter;
 /// the manifest again nor checks each kept file on disk (~20,000 fstatat
 /// calls per rebuild at 10,000 entries, spread over its two writers). It
 /// holds only while the marker file is the very file that commit wrote
-/// (same device, inode, size and modification time): any other build into
+/// (same FileStamp: device, inode, size and times): any other build into
 /// the folder writes a new marker, and the next build reads the manifest
 /// as usual. A file deleted or truncated by hand in between is not noticed
 /// until a page is made again or the process restarts.
 struct SiteState {
   bool valid = false;
-  uint64_t device = 0, inode = 0, size = 0;
-  int64_t mtime_ns = 0;
+  FileStamp marker;                                      ///< The marker file as written.
   std::unordered_map<std::string, ManifestEntry> files;  ///< With their keys.
 };
 

@@ -1,6 +1,5 @@
 #include "theme.h"
 
-#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "file_stamp.h"
 #include "scan.h"
 
 namespace signpost {
@@ -861,21 +861,15 @@ std::vector<fs::path> NhsukCandidates(const std::string& templates_dir) {
   return candidates;
 }
 
-// Adds the lstat of `path` (or that it is missing) to *h.
+// Adds the stamp and type of `path` (or that it is missing) to *h.
 void StampFile(const fs::path& path, uint64_t* h) {
   std::string name = path.string();
-  struct stat st;
-  uint64_t fields[6] = {};
-  if (::lstat(name.c_str(), &st) == 0) {
-    fields[0] = static_cast<uint64_t>(st.st_mode);
-    fields[1] = static_cast<uint64_t>(st.st_size);
-    fields[2] = static_cast<uint64_t>(st.st_ino);
-    fields[3] = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    fields[4] = static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-    fields[5] = static_cast<uint64_t>(st.st_dev);
-  }
+  FileStamp stamp;
+  mode_t mode = 0;
+  StampPath(name, &stamp, &mode);
   *h = XXH3_64bits_withSeed(name.data(), name.size(), *h);
-  *h = XXH3_64bits_withSeed(fields, sizeof fields, *h);
+  *h = XXH3_64bits_withSeed(&stamp, sizeof stamp, *h);
+  *h = XXH3_64bits_withSeed(&mode, sizeof mode, *h);
 }
 
 }  // namespace

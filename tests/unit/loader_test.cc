@@ -773,20 +773,24 @@ BOOST_AUTO_TEST_CASE(entry_cache_reparses_only_changed_files) {
   BOOST_TEST(fourth == third);
 }
 
-// serve's watcher walks the folder (lstat of every file) just before each
-// rebuild; the load that follows takes those results instead of stat'ing
-// every entry again, once.
-BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
+// The "valid" fixture plus 150 copies of one entry (enough for both loader
+// threads), loaded again and again through one EntryCache, as serve does.
+struct CachedCopies {
   TempDir dir;
-  testing::CopyFixture("valid", dir);
   std::string content = dir.path() + "/content";
-  std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
-  for (int i = 0; i < 150; ++i) {
-    std::string slug = "copy-" + std::to_string(i);
-    dir.Write("content/services/" + slug + ".md", Edit(beta, "Beta Peer Support", "Copy " + slug));
-  }
   EntryCache cache;
-  auto load = [&] {
+
+  CachedCopies() {
+    testing::CopyFixture("valid", dir);
+    std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
+    for (int i = 0; i < 150; ++i) {
+      std::string slug = "copy-" + std::to_string(i);
+      dir.Write("content/services/" + slug + ".md",
+                Edit(beta, "Beta Peer Support", "Copy " + slug));
+    }
+  }
+  // A snapshot of a load through the cache (given its services back after).
+  std::string CachedLoad() {
     Catalogue c;
     SourceMap sources;
     Diagnostics diags;
@@ -795,46 +799,54 @@ BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
     std::string snapshot = Snapshot(c, diags);
     cache.Restore(&c);
     return snapshot;
-  };
-  auto fresh = [&] {
+  }
+  // A snapshot of a load of the same folder without a cache.
+  std::string FreshLoad() {
     Loaded l = Load(content);
     return Snapshot(l.catalogue, l.diags);
-  };
+  }
+  void EditEntry(const std::string& slug, const std::string& from, const std::string& to) {
+    std::string text = testing::ReadFile(content + "/services/" + slug + ".md");
+    dir.Write("content/services/" + slug + ".md", Edit(text, from, to));
+  }
+};
+
+// serve's watcher walks the folder (lstat of every file) just before each
+// rebuild; the load that follows takes those results instead of stat'ing
+// every entry again, once.
+BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
+  CachedCopies f;
   auto walk = [&] {
     std::unordered_map<std::string, struct stat> walked;
-    for (const auto& e : std::filesystem::directory_iterator(content + "/services")) {
+    for (const auto& e : std::filesystem::directory_iterator(f.content + "/services")) {
       struct stat st;
       BOOST_REQUIRE(::lstat(e.path().c_str(), &st) == 0);
       walked.emplace(e.path().string(), st);
     }
     return walked;
   };
-  auto edit = [&](const std::string& slug, const std::string& from, const std::string& to) {
-    std::string text = testing::ReadFile(content + "/services/" + slug + ".md");
-    dir.Write("content/services/" + slug + ".md", Edit(text, from, to));
-  };
-  BOOST_TEST(load() == fresh());
+  BOOST_TEST(f.CachedLoad() == f.FreshLoad());
 
   // A walk that saw the edit: that entry alone is parsed again.
-  edit("copy-40", "Copy copy-40", "Copy copy-40 edited");
+  f.EditEntry("copy-40", "Copy copy-40", "Copy copy-40 edited");
   auto after = walk();
-  cache.UseWalked(&after);
-  std::string edited = load();
-  BOOST_TEST(cache.parsed() == 1u);
-  BOOST_TEST(edited == fresh());
+  f.cache.UseWalked(&after);
+  std::string edited = f.CachedLoad();
+  BOOST_TEST(f.cache.parsed() == 1u);
+  BOOST_TEST(edited == f.FreshLoad());
   BOOST_TEST(edited.find("Copy copy-40 edited") != std::string::npos);
 
   // The walk is what the load goes by: an edit made after it is not seen
   // by this load (the watcher's next walk sees it and rebuilds) ...
   auto before = walk();
-  edit("copy-41", "Copy copy-41", "Copy copy-41 edited");
-  cache.UseWalked(&before);
-  BOOST_TEST(load() == edited);
-  BOOST_TEST(cache.parsed() == 0u);
+  f.EditEntry("copy-41", "Copy copy-41", "Copy copy-41 edited");
+  f.cache.UseWalked(&before);
+  BOOST_TEST(f.CachedLoad() == edited);
+  BOOST_TEST(f.cache.parsed() == 0u);
   // ... and a walk is used once: the next load stats the files itself.
-  std::string later = load();
-  BOOST_TEST(cache.parsed() == 1u);
-  BOOST_TEST(later == fresh());
+  std::string later = f.CachedLoad();
+  BOOST_TEST(f.cache.parsed() == 1u);
+  BOOST_TEST(later == f.FreshLoad());
   BOOST_TEST(later.find("Copy copy-41 edited") != std::string::npos);
 }
 
@@ -842,58 +854,32 @@ BOOST_AUTO_TEST_CASE(entry_cache_takes_a_walk_made_just_before_the_load) {
 // vector back and re-parses in place; a broken, then fixed, entry moves
 // between that path and the one that builds a new vector.
 BOOST_AUTO_TEST_CASE(entry_cache_edits_in_place_equal_fresh_loads) {
-  TempDir dir;
-  testing::CopyFixture("valid", dir);
-  std::string content = dir.path() + "/content";
-  std::string beta = testing::ReadFile(content + "/services/beta-peer-support.md");
-  for (int i = 0; i < 150; ++i) {
-    std::string slug = "copy-" + std::to_string(i);
-    dir.Write("content/services/" + slug + ".md", Edit(beta, "Beta Peer Support", "Copy " + slug));
-  }
-  EntryCache cache;
-  auto load = [&] {
-    Catalogue c;
-    SourceMap sources;
-    Diagnostics diags;
-    LoadCatalogue(content, &c, &sources, &diags, &cache);
-    diags.Sort();
-    std::string snapshot = Snapshot(c, diags);
-    cache.Restore(&c);
-    return snapshot;
-  };
-  auto fresh = [&] {
-    Loaded l = Load(content);
-    return Snapshot(l.catalogue, l.diags);
-  };
-  auto edit = [&](const std::string& slug, const std::string& from, const std::string& to) {
-    std::string text = testing::ReadFile(content + "/services/" + slug + ".md");
-    dir.Write("content/services/" + slug + ".md", Edit(text, from, to));
-  };
-  BOOST_TEST(load() == fresh());
-  const size_t all = cache.parsed();
+  CachedCopies f;
+  BOOST_TEST(f.CachedLoad() == f.FreshLoad());
+  const size_t all = f.cache.parsed();
 
-  edit("copy-40", "Copy copy-40", "Copy copy-40 edited");
-  std::string edited = load();
-  BOOST_TEST(cache.parsed() == 1u);
-  BOOST_TEST(cache.reused() == all - 1);
-  BOOST_TEST(edited == fresh());
+  f.EditEntry("copy-40", "Copy copy-40", "Copy copy-40 edited");
+  std::string edited = f.CachedLoad();
+  BOOST_TEST(f.cache.parsed() == 1u);
+  BOOST_TEST(f.cache.reused() == all - 1);
+  BOOST_TEST(edited == f.FreshLoad());
   BOOST_TEST(edited.find("Copy copy-40 edited") != std::string::npos);
 
-  edit("copy-41", "cost = \"free\"", "cost \"free\"");  // now broken: left out
-  std::string broken = load();
-  BOOST_TEST(cache.parsed() == 1u);
-  BOOST_TEST(broken == fresh());
+  f.EditEntry("copy-41", "cost = \"free\"", "cost \"free\"");  // now broken: left out
+  std::string broken = f.CachedLoad();
+  BOOST_TEST(f.cache.parsed() == 1u);
+  BOOST_TEST(broken == f.FreshLoad());
   BOOST_TEST(broken.find("copy-41|") == std::string::npos);
 
-  edit("copy-41", "cost \"free\"", "cost = \"free\"");  // fixed: back in its place
-  std::string fixed = load();
-  BOOST_TEST(cache.parsed() == 1u);
-  BOOST_TEST(fixed == fresh());
+  f.EditEntry("copy-41", "cost \"free\"", "cost = \"free\"");  // fixed: back in its place
+  std::string fixed = f.CachedLoad();
+  BOOST_TEST(f.cache.parsed() == 1u);
+  BOOST_TEST(fixed == f.FreshLoad());
   BOOST_TEST(fixed == edited);
 
-  edit("copy-42", "Copy copy-42", "Copy copy-42 again");
-  BOOST_TEST(load() == fresh());
-  BOOST_TEST(cache.parsed() == 1u);
+  f.EditEntry("copy-42", "Copy copy-42", "Copy copy-42 again");
+  BOOST_TEST(f.CachedLoad() == f.FreshLoad());
+  BOOST_TEST(f.cache.parsed() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -417,13 +417,19 @@ BOOST_AUTO_TEST_CASE(memo_keeps_pages_whose_inputs_are_unchanged) {
   ExpectSameAsClean(c, kTemplates, out);
 }
 
-BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
-  TempDir tmp;
+// A copy of the repository's templates in `tmp` (to edit), with
+// nhsuk-frontend where the theme looks for it, beside the templates folder.
+std::string CopyOfTemplates(const TempDir& tmp) {
   std::string templates = tmp.path + "/templates";
   fs::copy(kTemplates, templates, fs::copy_options::recursive);
-  // The theme finds nhsuk-frontend beside the templates folder.
   fs::create_directory_symlink(std::string(SIGNPOST_SOURCE_DIR) + "/node_modules",
                                tmp.path + "/node_modules");
+  return templates;
+}
+
+BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
+  TempDir tmp;
+  std::string templates = CopyOfTemplates(tmp);
   std::string out = tmp.path + "/site";
   Catalogue c = MemoCatalogue();
   RenderMemo memo;
@@ -450,10 +456,7 @@ BOOST_AUTO_TEST_CASE(memo_renders_everything_again_after_a_template_edit) {
 // loads it again.
 BOOST_AUTO_TEST_CASE(memo_keeps_the_compiled_theme_while_its_files_are_unchanged) {
   TempDir tmp;
-  std::string templates = tmp.path + "/templates";
-  fs::copy(kTemplates, templates, fs::copy_options::recursive);
-  fs::create_directory_symlink(std::string(SIGNPOST_SOURCE_DIR) + "/node_modules",
-                               tmp.path + "/node_modules");
+  std::string templates = CopyOfTemplates(tmp);
   std::string out = tmp.path + "/site";
   Catalogue c = MemoCatalogue();
   RenderMemo memo;
